@@ -1,0 +1,57 @@
+package eventsource
+
+import "github.com/ssewasm/eventsource/internal/core"
+
+// Event is a message event of the stream.
+type Event struct {
+	// Type is the event type: the stream's "event" field, or "message" when it named none.
+	Type string
+	// Data is the event's data, its lines joined with "\n".
+	Data string
+	// LastEventID is the last event ID string when the event was dispatched.
+	LastEventID string
+	// Origin is the serialized origin of the stream's final URL, after redirects.
+	Origin string
+}
+
+// ReadyState is the state of an [EventSource].
+type ReadyState = core.ReadyState
+
+// The states of an [EventSource], as the standard numbers them.
+const (
+	StateConnecting = core.Connecting
+	StateOpen       = core.Open
+	StateClosed     = core.Closed
+)
+
+// Error is the error an [EventSource] reports when its connection drops (and is re-established:
+// WillRetry is true) or fails for good.
+type Error = core.Error
+
+// Reason says why an [Error] happened.
+type Reason = core.Reason
+
+// The reasons of an [Error].
+const (
+	ReasonNetwork     = core.ReasonNetwork
+	ReasonEndOfStream = core.ReasonEndOfStream
+	ReasonHTTPStatus  = core.ReasonHTTPStatus
+	ReasonContentType = core.ReasonContentType
+	ReasonCORS        = core.ReasonCORS
+)
+
+// Transport fetches event streams; see [WithTransport].
+type Transport = core.Transport
+
+// Request is one fetch of an event stream, as a [Transport] receives it.
+type Request = core.Request
+
+// Response is what a [Transport] returns for a [Request].
+type Response = core.Response
+
+// Body is the body of a [Response].
+type Body = core.Body
+
+// CORSError is returned by a [Transport] for a response that failed the CORS check, which fails
+// the connection instead of re-establishing it.
+type CORSError = core.CORSError

@@ -1,0 +1,69 @@
+package core
+
+import (
+	"strconv"
+	"time"
+)
+
+// Reason says why an error event fired.
+type Reason string
+
+// The reasons of error events.
+const (
+	// ReasonNetwork: the request failed or the connection broke (a network error).
+	ReasonNetwork Reason = "network"
+	// ReasonEndOfStream: the server ended the response body.
+	ReasonEndOfStream Reason = "end-of-stream"
+	// ReasonHTTPStatus: the response status was not 200.
+	ReasonHTTPStatus Reason = "http-status"
+	// ReasonContentType: the response's MIME type was not text/event-stream.
+	ReasonContentType Reason = "content-type"
+	// ReasonCORS: the response failed the CORS check.
+	ReasonCORS Reason = "cors"
+)
+
+// Error describes an error event: why it fired and whether a reconnection follows.
+type Error struct {
+	// Reason is why the error event fired.
+	Reason Reason
+	// Status and StatusText are the response's, when there was a response.
+	Status     int
+	StatusText string
+	// WillRetry is true when the connection is being re-established (readyState CONNECTING),
+	// false when it failed for good (readyState CLOSED).
+	WillRetry bool
+	// RetryIn is the delay before the next attempt, when WillRetry.
+	RetryIn time.Duration
+	// URL is the URL of the request that failed.
+	URL string
+	// Err is the underlying error, if any.
+	Err error
+}
+
+// Error describes the error in one line.
+func (e *Error) Error() string {
+	msg := "eventsource: " + e.URL + ": "
+	switch e.Reason {
+	case ReasonHTTPStatus:
+		msg += "response status " + strconv.Itoa(e.Status)
+		if e.StatusText != "" {
+			msg += " " + e.StatusText
+		}
+	case ReasonContentType:
+		msg += "response Content-Type is not text/event-stream"
+	case ReasonEndOfStream:
+		msg += "the server ended the stream"
+	default:
+		msg += string(e.Reason) + " error"
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.WillRetry {
+		msg += " (reconnecting in " + e.RetryIn.String() + ")"
+	}
+	return msg
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }

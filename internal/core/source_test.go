@@ -1,0 +1,371 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ssewasm/eventsource/internal/parse"
+)
+
+// reply is one scripted response of fakeTransport.
+type reply struct {
+	err       error  // a network error instead of a response
+	status    int    // default 200
+	ctype     string // default text/event-stream
+	url       string // final URL; default the request's
+	chunks    []string
+	bodyErr   error // how the body ends; default io.EOF
+	holdUntil bool  // the body blocks after its chunks until ctx is done
+}
+
+// fakeTransport answers each fetch with the next reply (the last one repeats) and records the
+// requests.
+type fakeTransport struct {
+	mu       sync.Mutex
+	replies  []reply
+	requests []Request
+	times    []time.Time
+}
+
+func (f *fakeTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
+	f.mu.Lock()
+	n := len(f.requests)
+	f.requests = append(f.requests, *req)
+	f.times = append(f.times, time.Now())
+	r := f.replies[min(n, len(f.replies)-1)]
+	f.mu.Unlock()
+	if r.err != nil {
+		return nil, r.err
+	}
+	resp := &Response{Status: 200, ContentType: "text/event-stream", URL: req.URL, StatusText: "OK"}
+	if r.status != 0 {
+		resp.Status = r.status
+	}
+	if r.ctype != "" {
+		resp.ContentType = r.ctype
+	}
+	if r.url != "" {
+		resp.URL = r.url
+	}
+	end := r.bodyErr
+	if end == nil {
+		end = io.EOF
+	}
+	resp.Body = &fakeBody{ctx: ctx, chunks: r.chunks, end: end, hold: r.holdUntil}
+	return resp, nil
+}
+
+func (f *fakeTransport) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+type fakeBody struct {
+	ctx    context.Context
+	chunks []string
+	end    error
+	hold   bool
+}
+
+func (b *fakeBody) Read(p []byte) (int, error) {
+	if len(b.chunks) > 0 {
+		n := copy(p, b.chunks[0])
+		if b.chunks[0] = b.chunks[0][n:]; b.chunks[0] == "" {
+			b.chunks = b.chunks[1:]
+		}
+		return n, nil
+	}
+	if b.hold {
+		<-b.ctx.Done()
+		return 0, b.ctx.Err()
+	}
+	return 0, b.end
+}
+
+func (b *fakeBody) Close() error { return nil }
+
+// log is a Handler that writes what fires as lines, and can cancel the source on a given line.
+type log struct {
+	mu      sync.Mutex
+	lines   []string
+	stopAt  string
+	cancel  context.CancelFunc
+	changed chan struct{}
+}
+
+func newLog() *log { return &log{changed: make(chan struct{}, 1)} }
+
+func (l *log) add(s string) {
+	l.mu.Lock()
+	l.lines = append(l.lines, s)
+	stop := s == l.stopAt && l.cancel != nil
+	l.mu.Unlock()
+	if stop {
+		l.cancel()
+	}
+	select {
+	case l.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (l *log) Opened(origin string) { l.add("open " + origin) }
+func (l *log) Message(ev *parse.Event) {
+	typ := string(ev.Type)
+	if typ == "" {
+		typ = "message"
+	}
+	l.add(fmt.Sprintf("message %s %q id=%s", typ, ev.Data, ev.LastEventID))
+}
+func (l *log) Flush() {}
+func (l *log) Error(e *Error) {
+	l.add(fmt.Sprintf("error %s status=%d retry=%v in=%v", e.Reason, e.Status, e.WillRetry, e.RetryIn))
+}
+
+func (l *log) Lines() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}
+
+// run runs a source over replies until it returns (or the test's deadline), stopping it when
+// the handler logs stopAt.
+func run(t *testing.T, cfg Config, stopAt string, replies ...reply) ([]string, []Request, *Source) {
+	t.Helper()
+	if cfg.URL == "" {
+		cfg.URL = "http://127.0.0.1:1/sse"
+	}
+	if cfg.ReconnectionTime == 0 {
+		cfg.ReconnectionTime = time.Millisecond
+	}
+	ft := &fakeTransport{replies: replies}
+	l := newLog()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l.stopAt, l.cancel = stopAt, cancel
+	s := NewSource(cfg, ft, l)
+	if s.ReadyState() != Connecting {
+		t.Fatalf("new source is %v, want CONNECTING", s.ReadyState())
+	}
+	s.Run(ctx)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		lines := l.Lines()
+		t.Fatalf("source still running after 10s; log starts: %q", lines[:min(len(lines), 12)])
+	}
+	if s.ReadyState() != Closed {
+		t.Fatalf("after Run, readyState is %v, want CLOSED", s.ReadyState())
+	}
+	return l.Lines(), ft.Requests(), s
+}
+
+func TestSourceProcessingModel(t *testing.T) {
+	t.Parallel()
+	netErr := errors.New("connection refused")
+	cases := []struct {
+		name     string
+		cfg      Config
+		stopAt   string
+		replies  []reply
+		want     []string
+		wantIDs  []string // Last-Event-ID of each request
+		wantURLs int      // number of requests, if wantIDs is nil
+	}{
+		{
+			// §9.2.3: 200 + text/event-stream: "announce the connection"; then the body's end
+			// re-establishes it, and the new request carries Last-Event-ID.
+			name:   "end of body reconnects with Last-Event-ID",
+			stopAt: "message message \"b\" id=2",
+			replies: []reply{
+				{chunks: []string{"id: 1\ndata: a\n\n"}},
+				{chunks: []string{"id: 2\ndata: b\n\n"}},
+			},
+			want: []string{
+				"open http://127.0.0.1:1",
+				"message message \"a\" id=1",
+				"error end-of-stream status=200 retry=true in=1ms",
+				"open http://127.0.0.1:1",
+				"message message \"b\" id=2",
+			},
+			wantIDs: []string{"", "1"},
+		},
+		{
+			name:   "network error reconnects",
+			stopAt: "message message \"x\" id=",
+			replies: []reply{
+				{err: netErr},
+				{chunks: []string{"data: x\n\n"}},
+			},
+			want: []string{
+				"error network status=0 retry=true in=1ms",
+				"open http://127.0.0.1:1",
+				"message message \"x\" id=",
+			},
+			wantIDs: []string{"", ""},
+		},
+		{
+			name:   "broken body reconnects, incomplete event discarded",
+			stopAt: "open http://127.0.0.1:2",
+			replies: []reply{
+				{chunks: []string{"id: 9\n\ndata: lost"}, bodyErr: errors.New("reset by peer")},
+				{url: "http://127.0.0.1:2/", chunks: []string{"\n"}, holdUntil: true},
+			},
+			want: []string{
+				"open http://127.0.0.1:1",
+				"error network status=200 retry=true in=1ms",
+				"open http://127.0.0.1:2",
+			},
+			wantIDs: []string{"", "9"},
+		},
+		{
+			name:    "initial last event ID is sent",
+			cfg:     Config{LastEventID: "start"},
+			stopAt:  "open http://127.0.0.1:1",
+			replies: []reply{{holdUntil: true}},
+			want:    []string{"open http://127.0.0.1:1"},
+			wantIDs: []string{"start"},
+		},
+		// "Otherwise, if res's status is not 200, or if res's Content-Type is not
+		// text/event-stream, then fail the connection": one request, no reconnect.
+		{name: "204 fails", replies: []reply{{status: 204}}, want: []string{"error http-status status=204 retry=false in=0s"}, wantURLs: 1},
+		{name: "500 fails", replies: []reply{{status: 500}}, want: []string{"error http-status status=500 retry=false in=0s"}, wantURLs: 1},
+		{name: "201 fails", replies: []reply{{status: 201}}, want: []string{"error http-status status=201 retry=false in=0s"}, wantURLs: 1},
+		{name: "wrong type fails", replies: []reply{{ctype: "text/plain"}}, want: []string{"error content-type status=200 retry=false in=0s"}, wantURLs: 1},
+		{name: "missing type fails", replies: []reply{{ctype: " "}}, want: []string{"error content-type status=200 retry=false in=0s"}, wantURLs: 1},
+		{
+			name:    "type with parameters opens",
+			stopAt:  "open http://127.0.0.1:1",
+			replies: []reply{{ctype: "text/event-stream; charset=utf-8", holdUntil: true}},
+			want:    []string{"open http://127.0.0.1:1"},
+		},
+		{
+			name:    "CORS failure fails",
+			replies: []reply{{err: &CORSError{Err: errors.New("no Access-Control-Allow-Origin")}}},
+			want:    []string{"error cors status=0 retry=false in=0s"},
+		},
+		{
+			name:    "origin of the final URL",
+			stopAt:  "open https://other.example:8443",
+			replies: []reply{{url: "https://other.example:8443/moved", holdUntil: true}},
+			want:    []string{"open https://other.example:8443"},
+		},
+		{
+			// close() while events of one chunk are being handed out: nothing more fires.
+			name:    "close stops mid-chunk",
+			stopAt:  "message message \"1\" id=",
+			replies: []reply{{chunks: []string{"data: 1\n\ndata: 2\n\ndata: 3\n\n"}}},
+			want: []string{
+				"open http://127.0.0.1:1",
+				"message message \"1\" id=",
+			},
+			wantURLs: 1,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, reqs, _ := run(t, tc.cfg, tc.stopAt, tc.replies...)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if tc.wantIDs != nil {
+				var ids []string
+				for _, r := range reqs {
+					ids = append(ids, r.LastEventID)
+				}
+				if !reflect.DeepEqual(ids, tc.wantIDs) {
+					t.Errorf("Last-Event-ID of the requests = %q, want %q", ids, tc.wantIDs)
+				}
+			} else if tc.wantURLs != 0 && len(reqs) != tc.wantURLs {
+				t.Errorf("%d requests, want %d", len(reqs), tc.wantURLs)
+			}
+		})
+	}
+}
+
+func TestSourceRetryField(t *testing.T) {
+	t.Parallel()
+	// "retry" sets the reconnection time: the error event reports it and the next request
+	// waits that long.
+	ft := &fakeTransport{replies: []reply{
+		{chunks: []string{"retry: 150\ndata: a\n\n"}},
+		{chunks: []string{"retry: x\n"}},
+		{holdUntil: true},
+	}}
+	l := newLog()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s := NewSource(Config{URL: "http://127.0.0.1:1/"}, ft, l)
+	go func() {
+		for range l.changed {
+			if len(ft.Requests()) == 3 {
+				cancel()
+				return
+			}
+		}
+	}()
+	s.Run(ctx)
+	lines := l.Lines()
+	want := []string{
+		"open http://127.0.0.1:1",
+		"message message \"a\" id=",
+		"error end-of-stream status=200 retry=true in=150ms",
+		"open http://127.0.0.1:1",
+		"error end-of-stream status=200 retry=true in=150ms",
+		"open http://127.0.0.1:1",
+	}
+	if !reflect.DeepEqual(lines, want) {
+		t.Fatalf("fired\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	for i := 1; i < len(ft.times); i++ {
+		if gap := ft.times[i].Sub(ft.times[i-1]); gap < 150*time.Millisecond {
+			t.Errorf("request %d came %v after the previous one, want at least the 150ms retry", i, gap)
+		}
+	}
+}
+
+func TestSourceDefaultReconnectionTime(t *testing.T) {
+	t.Parallel()
+	s := NewSource(Config{URL: "http://127.0.0.1:1/"}, &fakeTransport{}, newLog())
+	if s.reconnect != DefaultReconnectionTime {
+		t.Fatalf("reconnection time = %v, want %v", s.reconnect, DefaultReconnectionTime)
+	}
+}
+
+// TestSourceCloseDuringReconnectDelay checks that close() in the reconnection delay cancels
+// the reconnection: no second request is made.
+func TestSourceCloseDuringReconnectDelay(t *testing.T) {
+	t.Parallel()
+	ft := &fakeTransport{replies: []reply{{chunks: []string{"data: a\n\n"}}}}
+	l := newLog()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := NewSource(Config{URL: "http://127.0.0.1:1/", ReconnectionTime: time.Hour}, ft, l)
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	for range l.changed {
+		if lines := l.Lines(); strings.HasPrefix(lines[len(lines)-1], "error") {
+			break
+		}
+	}
+	if s.ReadyState() != Connecting {
+		t.Errorf("after the stream ended, readyState is %v, want CONNECTING", s.ReadyState())
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return within 5s of close")
+	}
+	if n := len(ft.Requests()); n != 1 {
+		t.Fatalf("%d requests, want 1", n)
+	}
+}

@@ -1,0 +1,55 @@
+package core
+
+import "context"
+
+// Request is one fetch of the event stream, as the processing model builds it (HTML §9.2.2, the
+// EventSource constructor, and §9.2.3, "reestablish the connection" step 6).
+type Request struct {
+	// URL is the absolute URL of the event stream.
+	URL string
+	// LastEventID, when not empty, is sent as the Last-Event-ID header.
+	LastEventID string
+	// WithCredentials selects the credentials mode "include" instead of "same-origin".
+	WithCredentials bool
+}
+
+// Response is what a Transport got back: the status and headers, and the body to read.
+type Response struct {
+	// Status is the HTTP status code of the final response, after redirects.
+	Status int
+	// StatusText is its reason phrase, if the transport knows it.
+	StatusText string
+	// ContentType is the value of its Content-Type header ("" if absent).
+	ContentType string
+	// URL is the final URL, after redirects; the origin of message events derives from it.
+	URL string
+	// Body is the response body.
+	Body Body
+}
+
+// Body is a response body read chunk by chunk.
+type Body interface {
+	// Read reads the next chunk into p, like io.Reader.Read: it returns io.EOF at the end of
+	// the body and another error when the connection broke.
+	Read(p []byte) (int, error)
+	// Close releases the body; the connection must not be reused for another stream.
+	Close() error
+}
+
+// Transport fetches event streams. Native Go uses net/http; the wasm build uses fetch().
+type Transport interface {
+	// Fetch sends req and returns the response once its headers have arrived. An error means
+	// a network error (or, where the transport can tell, a CORS failure: see CORSError). Fetch
+	// must return promptly with ctx's error once ctx is done, and so must reads of the body.
+	Fetch(ctx context.Context, req *Request) (*Response, error)
+}
+
+// CORSError marks a transport error as a failed CORS check, which fails the connection
+// instead of re-establishing it.
+type CORSError struct{ Err error }
+
+// Error returns the underlying error's message.
+func (e *CORSError) Error() string { return "CORS check failed: " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *CORSError) Unwrap() error { return e.Err }

@@ -1,0 +1,299 @@
+// Package parse implements the WHATWG HTML event-stream parser ("Parsing an event stream" and
+// "Interpreting an event stream", HTML §9.2.5 and §9.2.6) as a push parser: it is fed byte chunks
+// of any size, splits them into lines, interprets the fields and hands each dispatched event to a
+// [Handler]. It starts no goroutine and does no I/O.
+package parse
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// Event is one dispatched event. Type and Data alias the parser's buffers: they are valid only
+// until the [Handler] method that received the event returns.
+type Event struct {
+	// Type is the event type buffer; empty means the default type, "message".
+	Type []byte
+	// Data is the data buffer with its final LF removed.
+	Data []byte
+	// LastEventID is the source's last event ID string at dispatch time.
+	LastEventID string
+}
+
+// Handler receives what a [Parser] finds.
+type Handler interface {
+	// Event is called for each dispatched event, in stream order.
+	Event(ev *Event)
+	// Retry is called when a "retry" field sets the reconnection time, in milliseconds.
+	Retry(ms int64)
+}
+
+// MaxRetry is the largest reconnection time a "retry" field can set, in milliseconds; larger
+// values saturate to it. It is about 292 years, the most a time.Duration holds.
+const MaxRetry = int64(1<<63-1) / 1e6
+
+// Parser is an event-stream parser. The zero value is not usable; call [New].
+type Parser struct {
+	h Handler
+
+	line    []byte // the start of a line that a chunk boundary cut
+	partial bool   // line holds a cut line (possibly empty so far)
+	skipLF  bool   // the previous chunk ended with CR: an LF starting the next one ends nothing
+	atStart bool   // no line of this stream has ended yet: a BOM may still lead it
+
+	data  []byte // the data buffer
+	typ   []byte // the event type buffer
+	idBuf []byte // the last event ID buffer
+
+	lastID string // the event source's last event ID string
+	ev     Event
+}
+
+// New returns a parser that reports to h. lastEventID is the source's last event ID string
+// carried over from earlier streams ("" for a new source).
+func New(h Handler, lastEventID string) *Parser {
+	p := &Parser{h: h, lastID: lastEventID}
+	p.Reset()
+	return p
+}
+
+// LastEventID returns the event source's last event ID string: the last event ID buffer as it
+// was at the most recent dispatch (HTML §9.2.6, "dispatch the event", step 1), which is what the
+// next connection sends as Last-Event-ID.
+func (p *Parser) LastEventID() string { return p.lastID }
+
+// SetLastEventID sets the last event ID string and buffer, as before a stream starts.
+func (p *Parser) SetLastEventID(id string) {
+	p.lastID = id
+	p.idBuf = append(p.idBuf[:0], id...)
+}
+
+// Reset prepares the parser for a new stream (a new connection). Per HTML §9.2.6 the end of a
+// stream discards any pending data: an incomplete line or event is dropped. The last event ID
+// buffer starts again from the last event ID string, as browsers do, so that an event of the new
+// stream that carries no id field still reports the source's last event ID.
+func (p *Parser) Reset() {
+	p.line = p.line[:0]
+	p.partial = false
+	p.skipLF = false
+	p.atStart = true
+	p.data = p.data[:0]
+	p.typ = p.typ[:0]
+	p.idBuf = append(p.idBuf[:0], p.lastID...)
+}
+
+// Feed parses the next chunk of the stream. Chunks may split the stream anywhere, including
+// between the CR and LF of a line end and inside a UTF-8 sequence. The parser does not keep b.
+func (p *Parser) Feed(b []byte) {
+	if p.skipLF && len(b) > 0 {
+		// A CR ended the previous chunk; if this one starts with LF, the two are one line end.
+		p.skipLF = false
+		if b[0] == '\n' {
+			b = b[1:]
+		}
+	}
+	// nextLF is the index of the first LF in b, or -1 for none. It is kept across lines, so that
+	// a chunk of CR-only line ends is not rescanned for an LF once per line.
+	nextLF := bytes.IndexByte(b, '\n')
+	for len(b) > 0 {
+		end := nextLF
+		if end < 0 {
+			end = bytes.IndexByte(b, '\r')
+		} else if cr := bytes.IndexByte(b[:end], '\r'); cr >= 0 {
+			end = cr
+		}
+		if end < 0 {
+			p.line = append(p.line, b...)
+			p.partial = true
+			return
+		}
+		line := b[:end]
+		if p.partial {
+			p.line = append(p.line, line...)
+			line = p.line
+		}
+		p.processLine(line)
+		p.line = p.line[:0]
+		p.partial = false
+
+		next := end + 1
+		if b[end] == '\r' {
+			if next == len(b) {
+				p.skipLF = true
+			} else if b[next] == '\n' {
+				next++
+			}
+		}
+		b = b[next:]
+		if nextLF >= 0 {
+			if nextLF -= next; nextLF < 0 {
+				nextLF = bytes.IndexByte(b, '\n')
+			}
+		}
+	}
+}
+
+// processLine interprets one line (HTML §9.2.6), without its line end.
+func (p *Parser) processLine(line []byte) {
+	if p.atStart {
+		// HTML §9.2.5: the stream is decoded with "UTF-8 decode", which strips one leading BOM.
+		// Only the first line of a stream can hold it.
+		p.atStart = false
+		line = bytes.TrimPrefix(line, bom)
+	}
+	if len(line) == 0 {
+		// "If the line is empty (a blank line): dispatch the event."
+		p.dispatch()
+		return
+	}
+	if line[0] == ':' {
+		// "If the line starts with a U+003A COLON character (:): ignore the line."
+		return
+	}
+	name, value := line, line[len(line):]
+	if colon := bytes.IndexByte(line, ':'); colon >= 0 {
+		// "Collect the characters on the line before the first U+003A COLON character (:) ...
+		// Collect the characters on the line after the first U+003A COLON character (:), and let
+		// value be that string. If value starts with a U+0020 SPACE character, remove it."
+		name, value = line[:colon], line[colon+1:]
+		if len(value) > 0 && value[0] == ' ' {
+			value = value[1:]
+		}
+	}
+	// Otherwise the whole line is the field name and the value is empty. The name is compared
+	// as raw bytes: an invalid byte decodes to U+FFFD, which matches no field name either.
+	switch string(name) {
+	case "event":
+		p.typ = appendText(p.typ[:0], value)
+	case "data":
+		p.data = appendText(p.data, value)
+		p.data = append(p.data, '\n')
+	case "id":
+		// "If the field value does not contain U+0000 NULL, then set the last event ID buffer
+		// to the field value. Otherwise, ignore the field."
+		if bytes.IndexByte(value, 0) < 0 {
+			p.idBuf = appendText(p.idBuf[:0], value)
+		}
+	case "retry":
+		// "If the field value consists of only ASCII digits, then interpret the field value as an
+		// integer in base ten, and set the event stream's reconnection time to that integer.
+		// Otherwise, ignore the field." An empty value is ignored too, as browsers do.
+		if ms, ok := parseDigits(value); ok {
+			p.h.Retry(ms)
+		}
+	}
+	// "Otherwise: the field is ignored."
+}
+
+// dispatch implements "dispatch the event" (HTML §9.2.6).
+func (p *Parser) dispatch() {
+	// Step 1: set the last event ID string to the last event ID buffer, even if nothing fires.
+	// The comparison does not allocate; a string is made only when the ID changes.
+	if string(p.idBuf) != p.lastID {
+		p.lastID = string(p.idBuf)
+	}
+	// Step 2: an empty data buffer resets the buffers and fires nothing.
+	if len(p.data) == 0 {
+		p.typ = p.typ[:0]
+		return
+	}
+	// Step 3: remove the final LF (every data line appended one).
+	p.ev = Event{Type: p.typ, Data: p.data[:len(p.data)-1], LastEventID: p.lastID}
+	// Step 7: reset the data and event type buffers (after the handler has read them).
+	p.h.Event(&p.ev)
+	p.ev = Event{}
+	p.data = p.data[:0]
+	p.typ = p.typ[:0]
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// parseDigits parses a non-empty run of ASCII digits, saturating at [MaxRetry].
+func parseDigits(b []byte) (int64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n < MaxRetry {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	return min(n, MaxRetry), true
+}
+
+// appendText appends b to dst as UTF-8 decoded by the WHATWG Encoding standard's "UTF-8 decode":
+// valid input is appended as is; each maximal invalid subsequence becomes one U+FFFD.
+func appendText(dst, b []byte) []byte {
+	if utf8.Valid(b) {
+		return append(dst, b...)
+	}
+	return appendReplacing(dst, b)
+}
+
+// appendReplacing is the slow path of appendText, following the Encoding standard's UTF-8
+// decoder (§9.1.1) byte by byte: a lead byte sets how many continuation bytes are needed and
+// their allowed range for the first one; a byte outside it ends the sequence with one U+FFFD and
+// is then processed again.
+func appendReplacing(dst, b []byte) []byte {
+	const replacement = "\uFFFD"
+	var (
+		need, seen int // continuation bytes needed and seen
+		lower      byte
+		upper      byte
+		start      int // index of the current sequence's lead byte
+	)
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if need == 0 {
+			switch {
+			case c < 0x80:
+				dst = append(dst, c)
+				continue
+			case c >= 0xC2 && c <= 0xDF:
+				need = 1
+			case c >= 0xE0 && c <= 0xEF:
+				need = 2
+			case c >= 0xF0 && c <= 0xF4:
+				need = 3
+			default:
+				dst = append(dst, replacement...)
+				continue
+			}
+			lower, upper = 0x80, 0xBF
+			switch c {
+			case 0xE0:
+				lower = 0xA0
+			case 0xED:
+				upper = 0x9F
+			case 0xF0:
+				lower = 0x90
+			case 0xF4:
+				upper = 0x8F
+			}
+			seen, start = 0, i
+			continue
+		}
+		if c < lower || c > upper {
+			// The sequence so far is invalid: one U+FFFD, then this byte starts afresh.
+			need, seen = 0, 0
+			dst = append(dst, replacement...)
+			i--
+			continue
+		}
+		lower, upper = 0x80, 0xBF
+		seen++
+		if seen == need {
+			dst = append(dst, b[start:i+1]...)
+			need, seen = 0, 0
+		}
+	}
+	if need != 0 {
+		// End of input inside a sequence: one U+FFFD for it.
+		dst = append(dst, replacement...)
+	}
+	return dst
+}

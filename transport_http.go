@@ -1,0 +1,51 @@
+//go:build !js
+
+package eventsource
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// HTTPTransport fetches event streams with net/http.
+type HTTPTransport struct {
+	// Client sends the requests; nil means http.DefaultClient. It must not time out whole
+	// requests (an event stream has no end): leave its Timeout zero.
+	Client *http.Client
+}
+
+// WithHTTPClient makes the EventSource fetch with c (see [HTTPTransport]).
+func WithHTTPClient(c *http.Client) Option { return WithTransport(&HTTPTransport{Client: c}) }
+
+func defaultTransport() Transport { return &HTTPTransport{} }
+
+// Fetch sends req as the standard's request: a GET with Accept: text/event-stream, no caching,
+// and Last-Event-ID when the last event ID is not empty. Redirects are followed by the client.
+func (t *HTTPTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.Header.Set("Accept", "text/event-stream")
+	r.Header.Set("Cache-Control", "no-cache")
+	if req.LastEventID != "" {
+		r.Header.Set("Last-Event-ID", req.LastEventID)
+	}
+	c := t.Client
+	if c == nil {
+		c = http.DefaultClient
+	}
+	resp, err := c.Do(r)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{
+		Status:      resp.StatusCode,
+		StatusText:  strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" "),
+		ContentType: strings.Join(resp.Header.Values("Content-Type"), ", "),
+		URL:         resp.Request.URL.String(),
+		Body:        resp.Body,
+	}, nil
+}
