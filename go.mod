@@ -2,4 +2,4 @@ module github.com/ssewasm/eventsource
 
 go 1.24
 
-require github.com/hack-pad/safejs v0.1.1 // indirect
+require github.com/hack-pad/safejs v0.1.1

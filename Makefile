@@ -1,0 +1,45 @@
+# make run   builds and serves the demo on http://127.0.0.1:8080 (PORT=... to change)
+# make test  installs what the tests need where it is missing, builds, and runs every test
+.PHONY: run test build deps test-native test-wasm test-browser fuzz bench clean
+
+PORT ?= 8080
+FUZZTIME ?= 2m
+GOROOT := $(shell go env GOROOT)
+NODE_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+
+run: build
+	go run ./cmd/demo -addr 127.0.0.1:$(PORT)
+
+test: deps build test-native test-wasm
+
+deps:
+	./scripts/install-deps.sh
+
+build:
+	./build.sh
+
+# Everything native: the parser, the processing model, the Go client, the test server, the
+# demo in Chromium, and the browser suite (polyfill_test.go) in Chromium and Firefox ESR.
+test-native:
+	go vet ./...
+	go test -race -count=1 -timeout 20m ./...
+
+# The pure-Go core compiled to wasm, run under Node.js: the parser and processing model behave
+# the same there as natively.
+test-wasm:
+	GOOS=js GOARCH=wasm go vet . ./wasm ./internal/...
+	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core
+
+test-browser: build
+	go test -count=1 -timeout 20m -run TestBrowser -v .
+
+# Each fuzz target for FUZZTIME (go test runs one target at a time).
+fuzz:
+	go test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/parse
+	go test -run XXX -fuzz '^FuzzUTF8$$' -fuzztime $(FUZZTIME) ./internal/parse
+
+bench:
+	go test -run XXX -bench . -benchmem ./internal/parse
+
+clean:
+	rm -f web/*.wasm web/*.gz web/*.br web/wasm_exec.js web/eventsource.js

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+)
+
+// TestDemoInChromium serves the demo and loads it in headless Chromium, in an iframe of a test
+// page that posts the demo's DOM back after a few seconds: the clock must have ticked, the feed must show a chat message, and
+// the flaky stream must have been re-established with Last-Event-ID, all through the polyfill.
+func TestDemoInChromium(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "web", "eventsource.wasm")); err != nil {
+		t.Fatalf("the polyfill is not built (run ./build.sh): %v", err)
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("chromium is not installed (make test installs it): %v", err)
+	}
+	done := make(chan struct{})
+	doms := make(chan string, 1)
+	mux := http.NewServeMux()
+	mux.Handle("/", newHandler(root, done))
+	mux.HandleFunc("GET /test-wrapper", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><iframe src="/" width="1200" height="900"></iframe><script>
+			setTimeout(() => fetch("/test-report", {method: "POST",
+				body: document.querySelector("iframe").contentDocument.documentElement.outerHTML}), 6000);
+		</script>`)
+	})
+	mux.HandleFunc("POST /test-report", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		select {
+		case doms <- string(b):
+		default:
+		}
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	defer close(done)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--user-data-dir="+t.TempDir(), srv.URL+"/test-wrapper")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	var dom string
+	select {
+	case dom = <-doms:
+	case <-ctx.Done():
+		t.Fatal("the demo page did not report within 60s")
+	}
+	for _, want := range []struct{ what, re string }{
+		{"the polyfill is in use", `<code id="impl">Go/wasm polyfill</code>`},
+		{"the clock ticked", `<li class="message">[^<]*tick \d\d:\d\d:\d\d</li>`},
+		{"a chat message arrived", `<li class="message">[^<]*#0 ada: Has anyone tried`},
+		{"the flaky stream resumed after id 3", `id 4: event 4 \(this connection asked to resume after (&quot;|")3(&quot;|")\)`},
+		{"the reconnection was shown", `error: reconnecting`},
+	} {
+		if !regexp.MustCompile(want.re).MatchString(dom) {
+			t.Errorf("%s: the page does not match %s; page:\n%s", want.what, want.re, dom)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// newHandler serves the demo page, the polyfill's files and the demo streams. Streams end when
+// done is closed, so that the server can shut down.
+func newHandler(root string, done <-chan struct{}) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		http.ServeFile(w, r, filepath.Join(root, "index.html"))
+	})
+	mux.Handle("GET /web/", http.StripPrefix("/web/", staticFiles(filepath.Join(root, "web"))))
+	mux.HandleFunc("GET /clock", func(w http.ResponseWriter, r *http.Request) { clock(w, r, done) })
+	mux.HandleFunc("GET /feed", func(w http.ResponseWriter, r *http.Request) { feed(w, r, done) })
+	mux.HandleFunc("GET /flaky", func(w http.ResponseWriter, r *http.Request) { flaky(w, r, done) })
+	return mux
+}
+
+// staticFiles serves dir, sending a precompressed .br or .gz file where the client accepts it
+// (build.sh writes them) with Content-Encoding, and .wasm as application/wasm.
+func staticFiles(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
+		if ctype := map[string]string{".wasm": "application/wasm", ".js": "text/javascript; charset=utf-8"}[filepath.Ext(name)]; ctype != "" {
+			w.Header().Set("Content-Type", ctype)
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Add("Vary", "Accept-Encoding")
+		accept := r.Header.Get("Accept-Encoding")
+		for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+			if strings.Contains(accept, enc.token) && fileExists(name+enc.ext) {
+				w.Header().Set("Content-Encoding", enc.token)
+				http.ServeFile(w, r, name+enc.ext)
+				return
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// startStream writes the headers of an event stream.
+func startStream(w http.ResponseWriter) *http.ResponseController {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	rc.Flush()
+	return rc
+}
+
+// clock sends the server's time every second.
+func clock(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+	rc := startStream(w)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		fmt.Fprintf(w, "event: tick\ndata: %s\n\n", time.Now().Format("15:04:05"))
+		rc.Flush()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		case <-done:
+			return
+		}
+	}
+}
+
+// feed sends a chat-like log: multi-line messages, JSON, comments as keep-alives.
+func feed(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+	lines := []struct{ who, text string }{
+		{"ada", "Has anyone tried the wasm EventSource?"},
+		{"grace", "Yes: one script tag,\nand multi-line data arrives joined with LF."},
+		{"linus", "Does it reconnect?"},
+		{"grace", "Watch the third panel: the server drops it every few events."},
+		{"ada", "Ünïcödé and emoji 🎉 survive too."},
+	}
+	rc := startStream(w)
+	for i := 0; ; i++ {
+		l := lines[i%len(lines)]
+		fmt.Fprintf(w, ": keep-alive\nevent: chat\nid: %d\n", i)
+		for _, line := range strings.Split(fmt.Sprintf(`{"who":%q,"text":%q}`, l.who, l.text), "\n") {
+			fmt.Fprintf(w, "data: %s\n", line)
+		}
+		fmt.Fprint(w, "\n")
+		rc.Flush()
+		select {
+		case <-time.After(1500 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		case <-done:
+			return
+		}
+	}
+}
+
+// flaky counts up from the request's Last-Event-ID, sends three events and then drops the
+// connection, with retry: 2000: the client reconnects and resumes where it stopped.
+func flaky(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+	n, _ := strconv.Atoi(r.Header.Get("Last-Event-ID"))
+	rc := startStream(w)
+	fmt.Fprintf(w, "retry: 2000\n\n")
+	for i := 1; i <= 3; i++ {
+		n++
+		fmt.Fprintf(w, "id: %d\ndata: event %d (this connection asked to resume after %q)\n\n", n, n, r.Header.Get("Last-Event-ID"))
+		rc.Flush()
+		select {
+		case <-time.After(700 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		case <-done:
+			return
+		}
+	}
+}
+
+func fileExists(name string) bool {
+	fi, err := os.Stat(name)
+	return err == nil && !fi.IsDir()
+}

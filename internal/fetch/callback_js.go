@@ -1,0 +1,111 @@
+//go:build js && wasm
+
+package fetch
+
+import (
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+)
+
+// FuncOf is safejs.FuncOf for callbacks that must never panic into JavaScript: a panic in fn is
+// recovered and passed to onPanic (if not nil), and the callback returns undefined.
+func FuncOf(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(error)) (safejs.Func, error) {
+	return safejs.FuncOf(func(this safejs.Value, args []safejs.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				result = nil
+				if onPanic != nil {
+					onPanic(fmt.Errorf("eventsource: panic in callback: %v", r))
+				}
+			}
+		}()
+		return fn(this, args)
+	})
+}
+
+// settled is the outcome of a promise: its value, or the reason it was rejected.
+type settled struct {
+	value  safejs.Value
+	reason safejs.Value
+	ok     bool
+}
+
+// thenFuncs are the two callbacks of promise.then, which report to a channel. They are made
+// once and reused for every promise of a stream (one per chunk), and released by release.
+type thenFuncs struct {
+	onOK, onErr safejs.Func
+	results     chan settled
+}
+
+func newThenFuncs() (*thenFuncs, error) {
+	t := &thenFuncs{results: make(chan settled, 1)}
+	var err error
+	t.onOK, err = FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		t.results <- settled{value: arg0(args), ok: true}
+		return nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	t.onErr, err = FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		t.results <- settled{reason: arg0(args)}
+		return nil
+	}, nil)
+	if err != nil {
+		t.onOK.Release()
+		return nil, err
+	}
+	return t, nil
+}
+
+// then attaches the callbacks to promise; its outcome arrives on t.results.
+func (t *thenFuncs) then(promise safejs.Value) error {
+	_, err := promise.Call("then", t.onOK.Value(), t.onErr.Value())
+	return err
+}
+
+func (t *thenFuncs) release() {
+	t.onOK.Release()
+	t.onErr.Release()
+}
+
+func arg0(args []safejs.Value) safejs.Value {
+	if len(args) == 0 {
+		return safejs.Undefined()
+	}
+	return args[0]
+}
+
+// jsError turns a rejection reason (usually a TypeError or DOMException) into a Go error that
+// names it.
+func jsError(op string, reason safejs.Value) error {
+	name, _ := getString(reason, "name")
+	msg, _ := getString(reason, "message")
+	if name == "" && msg == "" {
+		msg, _ = reason.String()
+	}
+	return &Error{Op: op, Name: name, Message: msg}
+}
+
+// Error is a JavaScript exception or rejection raised by fetch() or a stream read.
+type Error struct {
+	Op      string // "fetch" or "read"
+	Name    string // the exception's name, e.g. "TypeError" or "AbortError"
+	Message string
+}
+
+// Error formats the exception as "op: Name: message".
+func (e *Error) Error() string { return e.Op + ": " + e.Name + ": " + e.Message }
+
+// getString returns v[p] as a string ("" if it is undefined or null).
+func getString(v safejs.Value, p string) (string, error) {
+	if v.Type() != safejs.TypeObject && v.Type() != safejs.TypeFunction {
+		return "", nil
+	}
+	x, err := v.Get(p)
+	if err != nil || x.IsUndefined() || x.IsNull() {
+		return "", err
+	}
+	return x.String()
+}

@@ -1,0 +1,193 @@
+//go:build js && wasm
+
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/core"
+)
+
+// Transport fetches event streams with the host's fetch(). The zero value is ready to use.
+type Transport struct{}
+
+// Fetch sends req as the standard's EventSource request (HTML §9.2.2, the EventSource
+// constructor, steps 8-11): a GET in mode "cors" with credentials "same-origin" (or "include"
+// when req.WithCredentials), cache mode "no-store", `Accept: text/event-stream`, and
+// Last-Event-ID when it is not empty; redirects are followed. Cancelling ctx aborts the fetch
+// and any read of its body.
+func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, error) {
+	global := safejs.Global()
+	fetch, err := global.Get("fetch")
+	if err != nil || fetch.Type() != safejs.TypeFunction {
+		return nil, errors.New("eventsource: fetch() is not available in this JavaScript environment")
+	}
+	ctrl, err := newAbortController(ctx)
+	if err != nil {
+		return nil, err
+	}
+	init, err := requestInit(req, ctrl.signal)
+	if err != nil {
+		ctrl.stop()
+		return nil, fmt.Errorf("eventsource: building the request: %w", err)
+	}
+	promise, err := fetch.Invoke(req.URL, init)
+	if err != nil {
+		ctrl.stop()
+		return nil, fmt.Errorf("eventsource: fetch %s: %w", req.URL, err)
+	}
+	res, err := await(ctx, promise)
+	if err != nil {
+		ctrl.stop()
+		if ctx.Err() == nil && isCrossOrigin(req.URL) && corsProbe(ctx, req) {
+			return nil, &core.CORSError{Err: err}
+		}
+		return nil, err
+	}
+	resp, err := response(res)
+	if err != nil {
+		ctrl.stop()
+		return nil, err
+	}
+	body, err := res.Get("body")
+	if err == nil && !body.IsNull() && !body.IsUndefined() {
+		resp.Body, err = newBodyReader(ctx, body, ctrl)
+	} else {
+		resp.Body = emptyBody{ctrl}
+	}
+	if err != nil {
+		ctrl.stop()
+		return nil, err
+	}
+	return resp, nil
+}
+
+// requestInit builds fetch()'s RequestInit dictionary for req.
+func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
+	headers := map[string]any{"Accept": "text/event-stream"}
+	if req.LastEventID != "" {
+		// HTML §9.2.3 "reestablish the connection" step 6.2: the last event ID string,
+		// encoded as UTF-8, as the `Last-Event-ID` header.
+		headers["Last-Event-ID"] = req.LastEventID
+	}
+	credentials := "same-origin"
+	if req.WithCredentials {
+		credentials = "include"
+	}
+	init, err := safejs.ValueOf(map[string]any{
+		"method":      "GET",
+		"headers":     headers,
+		"mode":        "cors",
+		"credentials": credentials,
+		"cache":       "no-store",
+		"redirect":    "follow",
+	})
+	if err != nil {
+		return init, err
+	}
+	return init, init.Set("signal", signal)
+}
+
+// response reads the status, type and final URL of a fetch Response.
+func response(res safejs.Value) (*core.Response, error) {
+	status, err := res.Get("status")
+	if err != nil {
+		return nil, err
+	}
+	code, err := status.Int()
+	if err != nil {
+		return nil, err
+	}
+	resp := &core.Response{Status: code}
+	if resp.StatusText, err = getString(res, "statusText"); err != nil {
+		return nil, err
+	}
+	if resp.URL, err = getString(res, "url"); err != nil {
+		return nil, err
+	}
+	headers, err := res.Get("headers")
+	if err != nil {
+		return nil, err
+	}
+	ctype, err := headers.Call("get", "content-type")
+	if err != nil {
+		return nil, err
+	}
+	if !ctype.IsNull() {
+		if resp.ContentType, err = ctype.String(); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// await waits for promise to settle or ctx to end.
+func await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
+	t, err := newThenFuncs()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if err := t.then(promise); err != nil {
+		t.release()
+		return safejs.Value{}, err
+	}
+	select {
+	case r := <-t.results:
+		t.release()
+		if !r.ok {
+			return safejs.Value{}, jsError("fetch", r.reason)
+		}
+		return r.value, nil
+	case <-ctx.Done():
+		// The abort signal rejects the promise soon; release the callbacks only then, so
+		// that JavaScript never calls a released function.
+		go func() {
+			<-t.results
+			t.release()
+		}()
+		return safejs.Value{}, ctx.Err()
+	}
+}
+
+// abortController aborts a fetch when ctx ends or the body is closed.
+type abortController struct {
+	ctrl   safejs.Value
+	signal safejs.Value
+	stopFn func() bool
+}
+
+func newAbortController(ctx context.Context) (*abortController, error) {
+	ctor, err := safejs.Global().Get("AbortController")
+	if err != nil {
+		return nil, err
+	}
+	ctrl, err := ctor.New()
+	if err != nil {
+		return nil, fmt.Errorf("eventsource: new AbortController: %w", err)
+	}
+	signal, err := ctrl.Get("signal")
+	if err != nil {
+		return nil, err
+	}
+	a := &abortController{ctrl: ctrl, signal: signal}
+	a.stopFn = context.AfterFunc(ctx, a.abort)
+	return a, nil
+}
+
+func (a *abortController) abort() { _, _ = a.ctrl.Call("abort") }
+
+// stop aborts the fetch (if it is still going) and forgets ctx.
+func (a *abortController) stop() {
+	a.stopFn()
+	a.abort()
+}
+
+// emptyBody is the body of a response that has none.
+type emptyBody struct{ ctrl *abortController }
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (b emptyBody) Close() error           { b.ctrl.stop(); return nil }

@@ -1,0 +1,110 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strconv"
+	"unsafe"
+
+	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/core"
+	"github.com/ssewasm/eventsource/internal/parse"
+)
+
+// batchHandler hands what an EventSource fires to the shim in batches: one call of deliver per
+// network chunk, whatever the number of events in it, because each crossing from Go to
+// JavaScript costs about as much as a whole event in the browser's own EventSource.
+//
+// A batch is one string of fields separated by CR, which no field can contain (CR ends a line
+// of the stream, and the status text of a response cannot hold one), followed by the record
+// kinds, one letter per record:
+//
+//	m  a message event: type ("" for "message"), lastEventId, data
+//	o  the connection is open: the origin of the messages that follow
+//	e  an error event: reason, status, statusText, retry delay in ms ("" when the
+//	   connection failed and readyState becomes CLOSED)
+//
+// The shim splits it with one String.prototype.split and dispatches the records in order.
+type batchHandler struct {
+	deliver safejs.Value
+	onPanic func(error)
+	buf     []byte // the fields
+	kinds   []byte // the record kinds
+}
+
+func (h *batchHandler) Opened(origin string) {
+	h.field(origin)
+	h.kinds = append(h.kinds, 'o')
+	h.Flush()
+}
+
+func (h *batchHandler) Message(ev *parse.Event) {
+	h.buf = append(h.buf, ev.Type...)
+	h.buf = append(h.buf, '\r')
+	h.buf = append(h.buf, ev.LastEventID...)
+	h.buf = append(h.buf, '\r')
+	h.buf = append(h.buf, ev.Data...)
+	h.buf = append(h.buf, '\r')
+	h.kinds = append(h.kinds, 'm')
+}
+
+func (h *batchHandler) Error(e *core.Error) {
+	h.field(string(e.Reason))
+	h.field(strconv.Itoa(e.Status))
+	h.field(e.StatusText)
+	retry := ""
+	if e.WillRetry {
+		retry = strconv.FormatInt(e.RetryIn.Milliseconds(), 10)
+	}
+	h.field(retry)
+	h.kinds = append(h.kinds, 'e')
+	h.Flush()
+}
+
+func (h *batchHandler) field(s string) {
+	h.buf = append(h.buf, s...)
+	h.buf = append(h.buf, '\r')
+}
+
+// Flush delivers the records gathered since the last flush, if any, in one call.
+func (h *batchHandler) Flush() {
+	if len(h.kinds) == 0 {
+		return
+	}
+	h.buf = append(h.buf, h.kinds...)
+	// The string is only read during the call (JavaScript decodes it into its own), so it may
+	// alias the buffer: no copy.
+	s := unsafe.String(unsafe.SliceData(h.buf), len(h.buf))
+	_, err := h.deliver.Invoke(s)
+	h.buf, h.kinds = h.buf[:0], h.kinds[:0]
+	if err != nil && h.onPanic != nil {
+		h.onPanic(err)
+	}
+	// Do not keep the memory of an unusually large batch (a big event) for the next ones.
+	if cap(h.buf) > maxKeep {
+		h.buf = nil
+	}
+}
+
+// maxKeep is the largest batch buffer kept between batches.
+const maxKeep = 1 << 20
+
+// recoverPanic turns a panic of the connection's goroutine into a report to the shim, so that
+// it never takes the page's other EventSources down with it.
+func (h *batchHandler) recoverPanic() {
+	if r := recover(); r != nil && h.onPanic != nil {
+		h.onPanic(&panicError{r})
+	}
+}
+
+type panicError struct{ v any }
+
+func (p *panicError) Error() string {
+	if err, ok := p.v.(error); ok {
+		return "panic: " + err.Error()
+	}
+	if s, ok := p.v.(string); ok {
+		return "panic: " + s
+	}
+	return "panic"
+}

@@ -1,0 +1,110 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/core"
+	"github.com/ssewasm/eventsource/internal/fetch"
+)
+
+var errMissingBridge = errors.New("no bridge object: load eventsource.wasm with eventsource.js")
+
+// bridge serves the shim's EventSource objects: the shim calls open when one is constructed
+// (or, for those constructed before the wasm was ready, as soon as it is) and close on close().
+type bridge struct {
+	js      safejs.Value
+	mu      sync.Mutex
+	sources map[int]context.CancelFunc
+	funcs   []safejs.Func // open and close, never released: they live as long as the page
+}
+
+func newBridge(js safejs.Value) *bridge {
+	return &bridge{js: js, sources: make(map[int]context.CancelFunc)}
+}
+
+// install sets bridge.open and bridge.close and calls bridge.ready().
+func (b *bridge) install() error {
+	for name, fn := range map[string]func([]safejs.Value) error{"open": b.open, "close": b.close} {
+		f, err := fetch.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+			if err := fn(args); err != nil {
+				return err.Error() // the shim reports it
+			}
+			return nil
+		}, b.report)
+		if err != nil {
+			return err
+		}
+		b.funcs = append(b.funcs, f)
+		if err := b.js.Set(name, f.Value()); err != nil {
+			return err
+		}
+	}
+	_, err := b.js.Call("ready")
+	return err
+}
+
+// report hands an internal error (a recovered panic) to the shim, which logs it.
+func (b *bridge) report(err error) { _, _ = b.js.Call("report", err.Error()) }
+
+// open(id, url, withCredentials, deliver) starts the connection of an EventSource whose URL the
+// shim has already parsed. deliver receives its event batches (see batch.go).
+func (b *bridge) open(args []safejs.Value) error {
+	if len(args) != 4 {
+		return errors.New("open: want 4 arguments")
+	}
+	id, err := args[0].Int()
+	if err != nil {
+		return err
+	}
+	url, err := args[1].String()
+	if err != nil {
+		return err
+	}
+	withCredentials, err := args[2].Truthy()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b.mu.Lock()
+	b.sources[id] = cancel
+	b.mu.Unlock()
+	h := &batchHandler{deliver: args[3], onPanic: b.report}
+	src := core.NewSource(core.Config{URL: url, WithCredentials: withCredentials}, fetch.Transport{}, h)
+	// The callback must not block: the connection runs on its own goroutine until it fails or
+	// close() cancels it, and then leaves nothing behind.
+	go func() {
+		defer func() {
+			b.mu.Lock()
+			delete(b.sources, id)
+			b.mu.Unlock()
+			cancel()
+		}()
+		defer h.recoverPanic()
+		src.Run(ctx)
+	}()
+	return nil
+}
+
+// close(id) closes an EventSource: its fetch is aborted and a pending reconnection cancelled.
+func (b *bridge) close(args []safejs.Value) error {
+	if len(args) != 1 {
+		return errors.New("close: want 1 argument")
+	}
+	id, err := args[0].Int()
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	cancel := b.sources[id]
+	delete(b.sources, id)
+	b.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	return nil
+}
