@@ -27,6 +27,7 @@
   let loadError = null; // why the wasm could not be loaded, if it could not
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
+  const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
   let startSource, failSource; // the private #start and #failToLoad, for the loader below
 
   class EventSource extends EventTarget {
@@ -47,7 +48,7 @@
       if (arguments.length < 1) {
         throw new TypeError("Failed to construct 'EventSource': 1 argument required, but only 0 present.");
       }
-      url = String(url);
+      url = `${url}`; // DOMString conversion: a Symbol throws a TypeError
       const init = eventSourceInitDict;
       if (init !== undefined && init !== null && typeof init !== "object" && typeof init !== "function") {
         throw new TypeError("Failed to construct 'EventSource': The provided value is not of type 'EventSourceInit'.");
@@ -58,6 +59,12 @@
       try {
         parsed = new URL(url, baseURL());
       } catch {
+        parsed = null;
+      }
+      // The URL Standard's host parser never yields a domain with "%" in a special URL (it is a
+      // forbidden domain code point), but some engines percent-encode instead of failing
+      // (Chromium turns "http://a b" into "http://a%20b/").
+      if (!parsed || (specialSchemes.has(parsed.protocol) && parsed.hostname.includes("%"))) {
         throw new DOMException(`Failed to construct 'EventSource': The URL '${url}' is invalid.`, "SyntaxError");
       }
       this.#url = parsed.href;
@@ -160,7 +167,7 @@
       } else if (kind === "e") {
         // "Reestablish the connection" (a retry delay follows: CONNECTING) or "fail the
         // connection" (none: CLOSED); either way, fire error.
-        b.p = p + 4;
+        b.p = p + 5;
         this.#readyState = parts[p + 3] === "" ? CLOSED : CONNECTING;
         if (this.#readyState === CLOSED) this.#started = false;
         this.dispatchEvent(new Event("error"));
@@ -185,6 +192,9 @@
     Object.defineProperty(EventSource.prototype, name, { enumerable: true });
   }
   Object.defineProperty(EventSource.prototype, Symbol.toStringTag, { value: "EventSource", configurable: true });
+
+  // For tests: what the Go side holds ({sources, funcs, goroutines}), or null before it runs.
+  Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), { value: () => (bridge ? bridge.stats() : null) });
 
   if (g.EventSource) g.NativeEventSource = g.EventSource;
   g.EventSource = EventSource;

@@ -4,6 +4,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/hack-pad/safejs"
@@ -22,7 +23,7 @@ import (
 //	m  a message event: type ("" for "message"), lastEventId, data
 //	o  the connection is open: the origin of the messages that follow
 //	e  an error event: reason, status, statusText, retry delay in ms ("" when the
-//	   connection failed and readyState becomes CLOSED)
+//	   connection failed and readyState becomes CLOSED), message (the underlying error)
 //
 // The shim splits it with one String.prototype.split and dispatches the records in order.
 type batchHandler struct {
@@ -57,6 +58,11 @@ func (h *batchHandler) Error(e *core.Error) {
 		retry = strconv.FormatInt(e.RetryIn.Milliseconds(), 10)
 	}
 	h.field(retry)
+	msg := ""
+	if e.Err != nil {
+		msg = strings.ReplaceAll(e.Err.Error(), "\r", " ")
+	}
+	h.field(msg)
 	h.kinds = append(h.kinds, 'e')
 	h.Flush()
 }

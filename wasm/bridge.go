@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 
 	"github.com/hack-pad/safejs"
@@ -20,7 +21,7 @@ type bridge struct {
 	js      safejs.Value
 	mu      sync.Mutex
 	sources map[int]context.CancelFunc
-	funcs   []safejs.Func // open and close, never released: they live as long as the page
+	funcs   []*fetch.Func // open, close and stats, never released: they live as long as the page
 }
 
 func newBridge(js safejs.Value) *bridge {
@@ -29,12 +30,13 @@ func newBridge(js safejs.Value) *bridge {
 
 // install sets bridge.open and bridge.close and calls bridge.ready().
 func (b *bridge) install() error {
-	for name, fn := range map[string]func([]safejs.Value) error{"open": b.open, "close": b.close} {
+	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stats": b.stats} {
 		f, err := fetch.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-			if err := fn(args); err != nil {
+			result, err := fn(args)
+			if err != nil {
 				return err.Error() // the shim reports it
 			}
-			return nil
+			return result
 		}, b.report)
 		if err != nil {
 			return err
@@ -53,21 +55,21 @@ func (b *bridge) report(err error) { _, _ = b.js.Call("report", err.Error()) }
 
 // open(id, url, withCredentials, deliver) starts the connection of an EventSource whose URL the
 // shim has already parsed. deliver receives its event batches (see batch.go).
-func (b *bridge) open(args []safejs.Value) error {
+func (b *bridge) open(args []safejs.Value) (any, error) {
 	if len(args) != 4 {
-		return errors.New("open: want 4 arguments")
+		return nil, errors.New("open: want 4 arguments")
 	}
 	id, err := args[0].Int()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	url, err := args[1].String()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	withCredentials, err := args[2].Truthy()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.mu.Lock()
@@ -87,17 +89,17 @@ func (b *bridge) open(args []safejs.Value) error {
 		defer h.recoverPanic()
 		src.Run(ctx)
 	}()
-	return nil
+	return nil, nil
 }
 
 // close(id) closes an EventSource: its fetch is aborted and a pending reconnection cancelled.
-func (b *bridge) close(args []safejs.Value) error {
+func (b *bridge) close(args []safejs.Value) (any, error) {
 	if len(args) != 1 {
-		return errors.New("close: want 1 argument")
+		return nil, errors.New("close: want 1 argument")
 	}
 	id, err := args[0].Int()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b.mu.Lock()
 	cancel := b.sources[id]
@@ -106,5 +108,14 @@ func (b *bridge) close(args []safejs.Value) error {
 	if cancel != nil {
 		cancel()
 	}
-	return nil
+	return nil, nil
+}
+
+// stats() returns what the Go side holds, for tests that check that closed sources leave
+// nothing behind: {sources, funcs, goroutines}.
+func (b *bridge) stats([]safejs.Value) (any, error) {
+	b.mu.Lock()
+	n := len(b.sources)
+	b.mu.Unlock()
+	return map[string]any{"sources": n, "funcs": fetch.LiveFuncs(), "goroutines": runtime.NumGoroutine()}, nil
 }

@@ -4,22 +4,42 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"io"
+	"sync"
 
 	"github.com/hack-pad/safejs"
 )
 
-// bodyReader reads a response body's ReadableStream through one reader, chunk by chunk.
+// readAhead is how many chunks a body reads ahead of its consumer.
+const readAhead = 8
+
+// bodyReader reads a response body's ReadableStream through one reader. It keeps a read()
+// outstanding while fewer than readAhead chunks wait for the consumer, issuing the next one from
+// the callback of the last: a chunk then never waits in the stream's queue, where an error of
+// the stream (the connection breaking) would discard it unread, and the consumer rarely waits
+// for a round trip. The callbacks are made once per body, not per chunk.
 type bodyReader struct {
-	ctx     context.Context
-	reader  safejs.Value
-	funcs   *thenFuncs
-	ctrl    *abortController
-	pending bool   // a read() promise is outstanding
-	buf     []byte // the current chunk
-	rest    []byte // what of it Read has not returned yet
-	done    bool
+	ctx    context.Context
+	reader safejs.Value
+	ctrl   *abortController
+	onOK   *Func
+	onErr  *Func
+	chunks chan chunk  // chunks read and not yet consumed
+	free   chan []byte // consumed chunk buffers, for reuse
+
+	mu       sync.Mutex
+	reading  bool // a read() is outstanding
+	ended    bool // the end or an error has been queued: read no more
+	closed   bool // Close was called: release the callbacks once no read is outstanding
+	released bool
+
+	cur, rest []byte // the chunk being consumed, and what of it is left
+}
+
+// chunk is one outcome of read(): data, or the end (io.EOF), or an error.
+type chunk struct {
+	data []byte
+	err  error
 }
 
 func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController) (*bodyReader, error) {
@@ -27,88 +47,170 @@ func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController
 	if err != nil {
 		return nil, err
 	}
-	funcs, err := newThenFuncs()
+	b := &bodyReader{
+		ctx: ctx, reader: reader, ctrl: ctrl,
+		chunks: make(chan chunk, readAhead+1),
+		free:   make(chan []byte, readAhead+1),
+	}
+	if b.onOK, err = FuncOf(b.resolved, b.fail); err != nil {
+		return nil, err
+	}
+	if b.onErr, err = FuncOf(b.rejected, b.fail); err != nil {
+		b.onOK.Release()
+		return nil, err
+	}
+	b.mu.Lock()
+	b.readLocked()
+	b.mu.Unlock()
+	return b, nil
+}
+
+// readLocked calls read() unless one is outstanding, the body has ended, or enough chunks wait.
+func (b *bodyReader) readLocked() {
+	if b.reading || b.ended || b.closed || len(b.chunks) >= readAhead {
+		return
+	}
+	promise, err := b.reader.Call("read")
+	if err == nil {
+		_, err = promise.Call("then", b.onOK.Value(), b.onErr.Value())
+	}
+	if err != nil {
+		b.endLocked(chunk{err: err})
+		return
+	}
+	b.reading = true
+}
+
+// endLocked queues the last outcome of the body.
+func (b *bodyReader) endLocked(c chunk) {
+	b.ended = true
+	b.chunks <- c // never blocks: at most readAhead chunks plus this one are queued
+}
+
+// resolved is read()'s fulfilment callback: it copies the chunk into Go and reads on.
+func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reading = false
+	if b.closed {
+		b.releaseLocked()
+		return nil
+	}
+	data, err := b.copyChunk(arg0(args))
+	switch {
+	case err != nil:
+		b.endLocked(chunk{err: err})
+	case data == nil:
+		b.endLocked(chunk{err: io.EOF})
+	default:
+		b.chunks <- chunk{data: data}
+		b.readLocked()
+	}
+	return nil
+}
+
+// rejected is read()'s rejection callback: the stream broke (or was aborted).
+func (b *bodyReader) rejected(_ safejs.Value, args []safejs.Value) any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reading = false
+	if b.closed {
+		b.releaseLocked()
+		return nil
+	}
+	b.endLocked(chunk{err: jsError("read", arg0(args))})
+	return nil
+}
+
+// fail handles a panic in a callback as a broken body.
+func (b *bodyReader) fail(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reading = false
+	if !b.ended {
+		b.endLocked(chunk{err: err})
+	}
+}
+
+// copyChunk copies the value of a read() result into a Go buffer; nil means done.
+func (b *bodyReader) copyChunk(result safejs.Value) ([]byte, error) {
+	done, err := result.Get("done")
 	if err != nil {
 		return nil, err
 	}
-	return &bodyReader{ctx: ctx, reader: reader, funcs: funcs, ctrl: ctrl}, nil
+	if isDone, err := done.Bool(); err != nil || isDone {
+		return nil, err
+	}
+	value, err := result.Get("value")
+	if err != nil {
+		return nil, err
+	}
+	n, err := value.Length()
+	if err != nil {
+		return nil, err
+	}
+	var buf []byte
+	select {
+	case buf = <-b.free:
+	default:
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := safejs.CopyBytesToGo(buf, value); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
-// Read returns the rest of the current chunk, or reads the next one: one read() call, one
-// callback and one copy into a reused buffer per chunk.
+// Read returns the rest of the current chunk, or waits for the next one.
 func (b *bodyReader) Read(p []byte) (int, error) {
 	if len(b.rest) == 0 {
-		if err := b.next(); err != nil {
-			return 0, err
+		if b.cur != nil {
+			select {
+			case b.free <- b.cur[:0]:
+			default:
+			}
+			b.cur = nil
 		}
+		var c chunk
+		select {
+		case c = <-b.chunks:
+		case <-b.ctx.Done():
+			return 0, b.ctx.Err()
+		}
+		if c.err != nil {
+			b.chunks <- c // the end stays the end
+			return 0, c.err
+		}
+		b.cur, b.rest = c.data, c.data
+		b.mu.Lock()
+		b.readLocked() // resume reading ahead if it had stopped
+		b.mu.Unlock()
 	}
 	n := copy(p, b.rest)
 	b.rest = b.rest[n:]
 	return n, nil
 }
 
-func (b *bodyReader) next() error {
-	if b.done {
-		return io.EOF
-	}
-	for len(b.rest) == 0 {
-		promise, err := b.reader.Call("read")
-		if err != nil {
-			return err
-		}
-		if err := b.funcs.then(promise); err != nil {
-			return err
-		}
-		b.pending = true
-		var r settled
-		select {
-		case r = <-b.funcs.results:
-			b.pending = false
-		case <-b.ctx.Done():
-			return b.ctx.Err()
-		}
-		if !r.ok {
-			return jsError("read", r.reason)
-		}
-		done, err := r.value.Get("done")
-		if err != nil {
-			return err
-		}
-		if isDone, _ := done.Bool(); isDone {
-			b.done = true
-			return io.EOF
-		}
-		value, err := r.value.Get("value")
-		if err != nil {
-			return err
-		}
-		n, err := value.Length()
-		if err != nil {
-			return err
-		}
-		if cap(b.buf) < n {
-			b.buf = make([]byte, n)
-		}
-		b.buf = b.buf[:n]
-		if _, err := safejs.CopyBytesToGo(b.buf, value); err != nil {
-			return errors.Join(errors.New("eventsource: reading the body"), err)
-		}
-		b.rest = b.buf
+// Close aborts the fetch and releases the callbacks once no read is outstanding (the abort
+// rejects an outstanding read soon, and its callback then releases them).
+func (b *bodyReader) Close() error {
+	b.ctrl.stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	if !b.reading {
+		b.releaseLocked()
 	}
 	return nil
 }
 
-// Close aborts the fetch and releases the callbacks once no read is outstanding.
-func (b *bodyReader) Close() error {
-	b.ctrl.stop()
-	if b.pending {
-		// The abort rejects the outstanding read() soon; release after it has reported.
-		go func() {
-			<-b.funcs.results
-			b.funcs.release()
-		}()
-	} else {
-		b.funcs.release()
+func (b *bodyReader) releaseLocked() {
+	if !b.released {
+		b.released = true
+		b.onOK.Release()
+		b.onErr.Release()
 	}
-	return nil
 }

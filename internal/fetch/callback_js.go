@@ -4,14 +4,40 @@ package fetch
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
 )
 
+// Func is a Go function callable from JavaScript, made by [FuncOf].
+type Func struct {
+	fn       safejs.Func
+	released atomic.Bool
+}
+
+// liveFuncs counts the Funcs made and not yet released.
+var liveFuncs atomic.Int64
+
+// LiveFuncs returns how many Funcs are made and not released: a closed EventSource must leave
+// none behind.
+func LiveFuncs() int64 { return liveFuncs.Load() }
+
+// Value returns the JavaScript function.
+func (f *Func) Value() safejs.Value { return f.fn.Value() }
+
+// Release frees the function; JavaScript must not call it afterwards. Releasing twice is
+// harmless.
+func (f *Func) Release() {
+	if f.released.CompareAndSwap(false, true) {
+		liveFuncs.Add(-1)
+		f.fn.Release()
+	}
+}
+
 // FuncOf is safejs.FuncOf for callbacks that must never panic into JavaScript: a panic in fn is
 // recovered and passed to onPanic (if not nil), and the callback returns undefined.
-func FuncOf(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(error)) (safejs.Func, error) {
-	return safejs.FuncOf(func(this safejs.Value, args []safejs.Value) (result any) {
+func FuncOf(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(error)) (*Func, error) {
+	f, err := safejs.FuncOf(func(this safejs.Value, args []safejs.Value) (result any) {
 		defer func() {
 			if r := recover(); r != nil {
 				result = nil
@@ -22,6 +48,11 @@ func FuncOf(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(er
 		}()
 		return fn(this, args)
 	})
+	if err != nil {
+		return nil, err
+	}
+	liveFuncs.Add(1)
+	return &Func{fn: f}, nil
 }
 
 // settled is the outcome of a promise: its value, or the reason it was rejected.
@@ -34,7 +65,7 @@ type settled struct {
 // thenFuncs are the two callbacks of promise.then, which report to a channel. They are made
 // once and reused for every promise of a stream (one per chunk), and released by release.
 type thenFuncs struct {
-	onOK, onErr safejs.Func
+	onOK, onErr *Func
 	results     chan settled
 }
 

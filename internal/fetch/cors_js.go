@@ -9,21 +9,22 @@ import (
 	"github.com/ssewasm/eventsource/internal/core"
 )
 
-// isCrossOrigin reports whether url's origin differs from the global's (a page's or a worker's
-// location). Outside a page or worker (Node.js) there is no CORS, so it reports false.
-func isCrossOrigin(url string) bool {
+// hasOrigin reports whether the global has a location with an origin (a page or a worker),
+// where fetch() applies CORS; outside them (Node.js) there is no CORS check to fail.
+func hasOrigin() bool {
 	loc, err := safejs.Global().Get("location")
 	if err != nil || loc.IsUndefined() || loc.IsNull() {
 		return false
 	}
 	origin, err := getString(loc, "origin")
-	return err == nil && origin != "" && core.Origin(url) != origin
+	return err == nil && origin != ""
 }
 
 // corsProbe tells a CORS failure from a network error, which fetch() reports alike (a
 // TypeError). Browsers fail an EventSource's connection on a CORS failure but re-establish it
 // after a network error, so the difference matters: the probe fetches the URL again in mode
-// "no-cors", which succeeds (with an opaque response) exactly when the server answered.
+// "no-cors", which succeeds (with an opaque response) exactly when the server answered. It is
+// made whatever the URL's origin, since a same-origin URL may redirect to another origin.
 func corsProbe(ctx context.Context, req *core.Request) bool {
 	fetch, err := safejs.Global().Get("fetch")
 	if err != nil {

@@ -43,7 +43,7 @@ func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, 
 	res, err := await(ctx, promise)
 	if err != nil {
 		ctrl.stop()
-		if ctx.Err() == nil && isCrossOrigin(req.URL) && corsProbe(ctx, req) {
+		if ctx.Err() == nil && hasOrigin() && corsProbe(ctx, req) {
 			return nil, &core.CORSError{Err: err}
 		}
 		return nil, err
@@ -72,7 +72,7 @@ func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 	if req.LastEventID != "" {
 		// HTML §9.2.3 "reestablish the connection" step 6.2: the last event ID string,
 		// encoded as UTF-8, as the `Last-Event-ID` header.
-		headers["Last-Event-ID"] = req.LastEventID
+		headers["Last-Event-ID"] = byteString(req.LastEventID)
 	}
 	credentials := "same-origin"
 	if req.WithCredentials {
@@ -90,6 +90,24 @@ func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 		return init, err
 	}
 	return init, init.Set("signal", signal)
+}
+
+// byteString returns s as a JavaScript ByteString holds it: one code unit per byte of its
+// UTF-8 encoding. fetch() sends a header value's code units as bytes (and refuses a value with
+// code units above U+00FF), so this sends the UTF-8 bytes the standard asks for.
+func byteString(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < 0x80
+	}
+	if ascii {
+		return s
+	}
+	runes := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		runes[i] = rune(s[i])
+	}
+	return string(runes)
 }
 
 // response reads the status, type and final URL of a fetch Response.

@@ -1,0 +1,431 @@
+// Scenarios: the processing model (HTML 9.2.3): which responses open the
+// connection, which fail it, reconnection with Last-Event-ID after the
+// reconnection time, close(), redirects and the request that is sent.
+(function () {
+  'use strict';
+  const { scenario, SELF, show } = SSETest;
+  const CONNECTING = 0;
+  const OPEN = 1;
+  const CLOSED = 2;
+
+  // A body that a wrong implementation would act on: a fast retry and a
+  // message. Failed connections must show neither.
+  const BAIT = 'retry: 10\ndata: bait\n\n';
+
+  // failsForGood checks that spec fails the connection: one error event with
+  // readyState CLOSED, no open, no message, and no second request.
+  async function failsForGood(t, spec, label, init) {
+    const key = t.key();
+    const url = t.url(Object.assign({ key }, spec));
+    const es = init ? t.es(url, init) : t.es(url);
+    const rec = t.record(es);
+    await rec.untilCount('error', 1, 5000).catch((e) => SSETest.fail(label + ': ' + e.message));
+    t.eq(rec.of('error')[0].rs, CLOSED, label + ': readyState in the error event');
+    t.eq(es.readyState, CLOSED, label + ': readyState after the error event');
+    await t.sleep(700);
+    t.eq(rec.summary(), '[error(2)]', label + ': events');
+    const gets = await t.gets(key);
+    t.eq(gets.length, 1, label + ': number of requests (no reconnection)');
+    return gets[0];
+  }
+
+  // opens checks that spec opens the connection and delivers one message.
+  async function opens(t, spec, label) {
+    const es = t.es(t.url(Object.assign({ body: 'data: ok\n\n' }, spec)));
+    const rec = t.record(es);
+    await rec.untilCount('message', 1, 5000).catch((e) => SSETest.fail(label + ': ' + e.message));
+    t.eq(rec.events.slice(0, 2).map((e) => e.type + '(' + e.rs + ')'), ['open(1)', 'message(1)'], label + ': events');
+    t.eq(rec.of('message')[0].data, 'ok', label + ': data');
+    return rec;
+  }
+
+  scenario('model.ready-state-transitions', async (t) => {
+    const es = t.es(t.url({ body: 'data: a\n\n', hold: 2000 }));
+    t.eq(es.readyState, CONNECTING, 'after construction');
+    const rec = t.record(es);
+    await rec.untilCount('message', 1);
+    t.eq(rec.events.map((e) => e.type + '(' + e.rs + ')'), ['open(1)', 'message(1)'], 'events(readyState)');
+    es.close();
+    t.eq(es.readyState, CLOSED, 'after close()');
+  });
+
+  scenario('model.content-type-with-parameters-opens', async (t) => {
+    await Promise.all([
+      opens(t, { ctype: 'text/event-stream;charset=utf-8' }, 'text/event-stream;charset=utf-8'),
+      opens(t, { ctype: 'text/event-stream; charset=UTF-8; foo=bar' }, 'with two parameters'),
+      opens(t, { ctype: 'text/event-stream ; charset=utf-8' }, 'space before the semicolon'),
+    ]);
+  });
+
+  scenario('model.content-type-case-insensitive', async (t) => {
+    await opens(t, { ctype: 'Text/Event-Stream' }, 'Text/Event-Stream');
+  });
+
+  scenario('model.wrong-content-type-fails', async (t) => {
+    const types = ['text/plain', 'text/html', 'application/json', 'text/event-streams', 'text/eventstream', 'event-stream'];
+    for (let i = 0; i < types.length; i += 3) {
+      await Promise.all(types.slice(i, i + 3).map((ctype) => failsForGood(t, { ctype, body: BAIT }, 'Content-Type ' + ctype)));
+    }
+  }, { timeout: 12000 });
+
+  scenario('model.missing-content-type-fails', async (t) => {
+    await failsForGood(t, { ctype: '', body: BAIT }, 'no Content-Type');
+  });
+
+  scenario('model.bad-status-fails', async (t) => {
+    const statuses = [204, 201, 202, 205, 206, 299, 400, 401, 403, 404, 410, 500, 502, 503];
+    for (let i = 0; i < statuses.length; i += 4) {
+      await Promise.all(statuses.slice(i, i + 4).map((status) => failsForGood(t, { status, body: BAIT }, 'status ' + status)));
+    }
+  }, { timeout: 15000 });
+
+  scenario('model.redirects-followed', async (t) => {
+    for (const rcode of [301, 302, 303, 307, 308]) {
+      const url = t.url({ redirect: 1, rcode, body: 'data: ok\n\n' });
+      const es = t.es(url);
+      const rec = t.record(es);
+      await rec.untilCount('message', 1).catch((e) => SSETest.fail(rcode + ': ' + e.message));
+      t.eq(es.url, url, rcode + ': url stays the URL given to the constructor');
+      t.eq(rec.of('message')[0].origin, SELF, rcode + ': origin');
+      es.close();
+    }
+  });
+
+  scenario('model.redirect-chain', async (t) => {
+    const key = t.key();
+    const url = t.url({ key, redirect: 3, rcode: 307, body: 'data: ok\n\n' });
+    const es = t.es(url);
+    const rec = t.record(es);
+    await rec.untilCount('message', 1);
+    const log = await t.log(key);
+    t.eq(log.map((r) => r.hop), [false, true, true, true], 'requests (hop)');
+    t.eq(es.url, url, 'url');
+  });
+
+  scenario('model.redirect-to-non-event-stream-fails', async (t) => {
+    await failsForGood(t, { redirect: 1, rcode: 301, ctype: 'text/html', body: BAIT }, '301 to text/html');
+  });
+
+  scenario('model.empty-body-opens-then-reconnects', async (t) => {
+    const es = t.es(t.url({ body: '' }));
+    const rec = t.record(es);
+    await rec.untilCount('error', 1);
+    t.eq(rec.summary(), '[open(1), error(0)]', 'events');
+  });
+
+  scenario('model.end-of-body-reconnects', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\nid: 1\ndata: a\n\n' }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    t.eq(
+      rec.events.map((e) => e.type + '(' + e.rs + ')' + (e.msg ? ':' + e.data + '#' + e.lastEventId : '')),
+      ['open(1)', 'message(1):a#1', 'error(0)', 'open(1)', 'message(1):b#1'],
+      'events',
+    );
+    const gets = await t.gets(key);
+    t.eq(gets.map((r) => r.headers['Last-Event-Id']), [undefined, '1'], 'Last-Event-ID of each request');
+  });
+
+  scenario('model.reconnect-then-204-stops', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\ndata: a\n\n' }, { status: 204, body: BAIT }] }));
+    const rec = t.record(es);
+    await rec.untilCount('error', 2);
+    await t.sleep(700);
+    t.eq(rec.summary(), '[open(1), message(1):"a", error(0), error(2)]', 'events');
+    t.eq((await t.gets(key)).length, 2, 'requests');
+  });
+
+  scenario('model.reconnect-then-wrong-type-stops', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\ndata: a\n\n' }, { ctype: 'text/plain', body: BAIT }] }));
+    const rec = t.record(es);
+    await rec.untilCount('error', 2);
+    await t.sleep(700);
+    t.eq(rec.summary(), '[open(1), message(1):"a", error(0), error(2)]', 'events');
+    t.eq((await t.gets(key)).length, 2, 'requests');
+  });
+
+  scenario('model.network-error-mid-stream-reconnects', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\nid: 9\ndata: a\n\n', abort: 'body' }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    t.eq(rec.summary(), '[open(1), message(1):"a"#"9", error(0), open(1), message(1):"b"#"9"]', 'events');
+    const gets = await t.gets(key);
+    t.eq(gets.length >= 2 && gets[gets.length - 1].headers['Last-Event-Id'], '9', 'Last-Event-ID after the broken connection');
+  });
+
+  // The same with a pause between the last event and the break: a fetch()-based client gets
+  // the data here in every browser (see model.network-error-mid-stream-reconnects).
+  scenario('model.network-error-after-a-pause-reconnects', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\nid: 9\ndata: a\n\n', hold: 100, abort: 'body' }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    t.eq(rec.summary(), '[open(1), message(1):"a"#"9", error(0), open(1), message(1):"b"#"9"]', 'events');
+    const gets = await t.gets(key);
+    t.eq(gets.length >= 2 && gets[gets.length - 1].headers['Last-Event-Id'], '9', 'Last-Event-ID after the broken connection');
+  });
+
+  scenario('model.network-error-before-response-reconnects', async (t) => {
+    const key = t.key();
+    const es = t.es(
+      t.url({
+        key,
+        seq: [{ body: 'retry: 50\ndata: a\n\n', hdr: 'Connection: close' }, { abort: 'head' }, { abort: 'head' }, { body: 'data: b\n\n', hold: 'forever' }],
+      }),
+    );
+    const rec = t.record(es);
+    await rec.untilCount('message', 2, 7000);
+    const types = rec.events.map((e) => e.type + '(' + e.rs + ')');
+    t.eq(types.slice(0, 3), ['open(1)', 'message(1)', 'error(0)'], 'events up to the first reconnection ' + rec.summary());
+    t.eq(types.slice(-2), ['open(1)', 'message(1)'], 'events at the end ' + rec.summary());
+    t.ok(
+      types.slice(2, -2).every((s) => s === 'error(0)'),
+      'only error events with readyState CONNECTING while reconnecting after network errors: ' + rec.summary(),
+    );
+    t.note('errors while reconnecting: ' + (types.length - 4) + ', requests: ' + (await t.gets(key)).length);
+  }, { timeout: 12000 });
+
+  scenario('model.close-in-first-onmessage-of-a-chunk', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'retry: 50\ndata: 1\n\ndata: 2\n\ndata: 3\n\n' }));
+    const rec = t.record(es);
+    es.onmessage = () => es.close();
+    await rec.untilCount('message', 1);
+    await t.sleep(500);
+    t.eq(rec.summary(), '[open(1), message(1):"1"]', 'events after close() in the first onmessage');
+    t.eq(es.readyState, CLOSED, 'readyState');
+    t.eq((await t.gets(key)).length, 1, 'requests');
+  });
+
+  scenario('model.close-in-onopen', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'retry: 50\ndata: 1\n\n' }));
+    const rec = t.record(es);
+    es.onopen = () => es.close();
+    await rec.untilCount('open', 1);
+    await t.sleep(500);
+    t.eq(rec.summary(), '[open(1)]', 'events after close() in onopen');
+    t.eq((await t.gets(key)).length, 1, 'requests');
+  });
+
+  scenario('model.close-between-chunks', async (t) => {
+    const body = 'data: a\n\ndata: b\n\n';
+    const es = t.es(t.url({ body, split: [9], gap: 300 }));
+    const rec = t.record(es);
+    es.onmessage = () => es.close();
+    await rec.untilCount('message', 1);
+    await t.sleep(600);
+    t.eq(rec.summary(), '[open(1), message(1):"a"]', 'events');
+  });
+
+  scenario('model.close-during-reconnection-delay', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'retry: 600\ndata: a\n\n' }));
+    const rec = t.record(es);
+    es.onerror = () => es.close();
+    await rec.untilCount('error', 1);
+    t.eq(es.readyState, CLOSED, 'readyState after close() in onerror');
+    await t.sleep(1300);
+    t.eq(rec.summary(), '[open(1), message(1):"a", error(0)]', 'events');
+    t.eq((await t.gets(key)).length, 1, 'requests (no reconnection)');
+  });
+
+  // A closed EventSource leaves nothing behind on the polyfill's Go side: no connection, no
+  // goroutine, no function exported to JavaScript. Sources are closed while open, while waiting
+  // to reconnect, before the response, and after failing.
+  scenario('model.close-leaves-nothing-behind', async (t) => {
+    const stats = EventSource[Symbol.for('ssewasm.stats')];
+    if (t.impl !== 'polyfill') return "not observable in the browser's own EventSource";
+    t.eq(typeof stats, 'function', 'the polyfill\'s stats hook');
+    const key = t.key();
+    // Warm up once, so that goroutines the runtime starts lazily are counted in the baseline.
+    const warm = new EventSource(t.url({ key, body: 'data: x\n\n', hold: 'forever' }));
+    await t.record(warm).untilCount('message', 1);
+    warm.close();
+    await t.sleep(200);
+    const before = stats();
+    // Browsers allow 6 connections per origin: 3 held open here, and one pending on the other.
+    const open = [], recs = [];
+    for (let i = 0; i < 3; i++) {
+      const es = t.es(t.url({ key, body: 'data: x\n\n', hold: 'forever' }));
+      open.push(es);
+      recs.push(t.record(es));
+    }
+    const reconnecting = t.es(t.url({ key, body: 'retry: 60000\ndata: x\n\n' }));
+    const failed = t.es(t.url({ key, status: 404 }));
+    const pending = t.es(t.url({ key, cors: 1, delay: 5000, body: 'data: x\n\n' }, { origin: t.other }));
+    const recR = t.record(reconnecting), recF = t.record(failed);
+    await Promise.all(recs.map((r) => r.untilCount('message', 1)));
+    await recR.untilCount('error', 1);
+    await recF.untilCount('error', 1);
+    t.eq(stats().sources - before.sources, 5, 'connections while open, reconnecting or pending');
+    for (const es of [...open, reconnecting, pending]) es.close();
+    let after;
+    for (let i = 0; i < 30; i++) {
+      await t.sleep(100);
+      after = stats();
+      if (after.sources === before.sources && after.funcs === before.funcs && after.goroutines === before.goroutines) break;
+    }
+    t.eq([after.sources, after.funcs, after.goroutines], [before.sources, before.funcs, before.goroutines], '[connections, Go functions, goroutines] after close(), against before');
+  });
+
+  scenario('model.close-before-response', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, delay: 300, body: 'retry: 10\ndata: a\n\n' }));
+    const rec = t.record(es);
+    es.close();
+    await t.sleep(800);
+    t.eq(rec.summary(), '[]', 'events');
+    t.ok((await t.gets(key)).length <= 1, 'at most one request');
+  });
+
+  scenario('model.retry-honoured', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 800\ndata: a\n\n' }, { body: 'data: b\n\n' }, { body: 'data: c\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 3, 7000);
+    const gets = await t.gets(key);
+    const gaps = [gets[1].ms - gets[0].ms, gets[2].ms - gets[1].ms].map(Math.round);
+    t.note('gaps between requests: ' + gaps.join(', ') + ' ms');
+    t.ok(gaps.every((g) => g >= 780 && g < 2500), 'reconnection delays ' + gaps.join(', ') + ' ms, want about 800 (800..2500) each');
+  }, { timeout: 10000 });
+
+  scenario('model.retry-applies-without-dispatch', async (t) => {
+    // retry takes effect when its line is parsed, even in an event that is
+    // never dispatched (here: cut off by the end of the response).
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'data: a\n\nretry: 700\n' }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2, 7000);
+    const gets = await t.gets(key);
+    const gap = Math.round(gets[1].ms - gets[0].ms);
+    t.note('gap between requests: ' + gap + ' ms');
+    t.ok(gap >= 680 && gap < 2500, 'reconnection delay ' + gap + ' ms, want about 700 (680..2500)');
+  }, { timeout: 10000 });
+
+  scenario('model.retry-bogus-values-ignored', async (t) => {
+    const key = t.key();
+    const body = 'retry: 1500\nretry: 100x\nretry: -1\nretry: 1.5\nretry:  50\nretry: 1e2\nretry: +20\nretry: 0x10\ndata: a\n\n';
+    const es = t.es(t.url({ key, seq: [{ body }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2, 8000);
+    const gets = await t.gets(key);
+    const gap = Math.round(gets[1].ms - gets[0].ms);
+    t.note('gap between requests: ' + gap + ' ms');
+    t.ok(gap >= 1450 && gap < 2900, 'reconnection delay ' + gap + ' ms, want about 1500 (1450..2900)');
+  }, { timeout: 10000 });
+
+  scenario('model.last-event-id-header', async (t) => {
+    const key = t.key();
+    const seq = [{ body: 'retry: 50\nid: 1\ndata: a\n\n' }, { body: 'id\ndata: b\n\n' }, { body: 'id: x y\ndata: c\n\n' }, { body: 'data: d\n\n', hold: 'forever' }];
+    const es = t.es(t.url({ key, seq }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 4, 7000);
+    const gets = await t.gets(key);
+    t.eq(gets.map((r) => r.headers['Last-Event-Id']), [undefined, '1', undefined, 'x y'], 'Last-Event-ID of each request (absent when empty)');
+    t.eq(rec.of('message').map((e) => e.data + '#' + e.lastEventId), ['a#1', 'b#', 'c#x y', 'd#x y'], 'data#lastEventId');
+  }, { timeout: 10000 });
+
+  scenario('model.last-event-id-header-utf8', async (t) => {
+    const key = t.key();
+    const id = 'é€😀 x';
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\nid: ' + id + '\ndata: a\n\n' }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    const gets = await t.gets(key);
+    // The header carries the ID encoded as UTF-8 (the server log decodes it).
+    t.eq(gets.map((r) => r.headers['Last-Event-Id']), [undefined, id], 'Last-Event-ID of each request');
+  });
+
+  scenario('model.last-event-id-set-without-data', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\nid: 5\n\n' }, { body: 'data: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 1);
+    const gets = await t.gets(key);
+    t.eq(gets.map((r) => r.headers['Last-Event-Id']), [undefined, '5'], 'Last-Event-ID of each request');
+    t.eq(rec.of('message')[0].lastEventId, '5', 'lastEventId of the message');
+  });
+
+  scenario('model.last-event-id-of-incomplete-event-not-used', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, seq: [{ body: 'retry: 50\nid: 1\ndata: a\n\nid: 2\ndata: b\n' }, { body: 'data: c\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    const gets = await t.gets(key);
+    t.eq(gets.map((r) => r.headers['Last-Event-Id']), [undefined, '1'], 'Last-Event-ID of each request');
+    t.eq(rec.of('message').map((e) => e.data + '#' + e.lastEventId), ['a#1', 'c#1'], 'data#lastEventId');
+  });
+
+  scenario('model.incomplete-event-not-carried-over', async (t) => {
+    const es = t.es(t.url({ seq: [{ body: 'retry: 50\ndata: a\n\nevent: x\ndata: b\n' }, { body: 'data: c\n\n', hold: 'forever' }], key: t.key() }));
+    const rec = t.record(es, ['open', 'message', 'error', 'x']);
+    await rec.untilCount('message', 2);
+    t.eq(rec.summary(), '[open(1), message(1):"a", error(0), open(1), message(1):"c"]', 'events');
+  });
+
+  scenario('model.bom-stripped-on-each-connection', async (t) => {
+    const es = t.es(t.url({ key: t.key(), seq: [{ body: '\ufeffretry: 50\ndata: a\n\n' }, { body: '\ufeffdata: b\n\n', hold: 'forever' }] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    t.eq(rec.of('message').map((e) => e.data), ['a', 'b'], 'data');
+  });
+
+  scenario('model.request-accept', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'data: a\n\n' }));
+    await t.record(es).untilCount('message', 1);
+    const [req] = await t.gets(key, 1);
+    t.eq(req.headers['Accept'], 'text/event-stream', 'Accept');
+    t.eq(req.method, 'GET', 'method');
+  });
+
+  scenario('model.request-cache-control', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'data: a\n\n' }));
+    await t.record(es).untilCount('message', 1);
+    const [req] = await t.gets(key, 1);
+    t.note('Cache-Control: ' + show(req.headers['Cache-Control']) + ', Pragma: ' + show(req.headers['Pragma']));
+    // The request's cache mode is "no-store"; Fetch then adds these.
+    t.eq(req.headers['Cache-Control'], 'no-cache', 'Cache-Control');
+  });
+
+  scenario('model.request-no-last-event-id-initially', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'data: a\n\n' }));
+    await t.record(es).untilCount('message', 1);
+    const [req] = await t.gets(key, 1);
+    t.eq(req.headers['Last-Event-Id'], undefined, 'Last-Event-ID');
+  });
+
+  scenario('model.request-same-origin-no-origin-header', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, body: 'data: a\n\n' }));
+    await t.record(es).untilCount('message', 1);
+    const [req] = await t.gets(key, 1);
+    t.eq(req.headers['Origin'], undefined, 'Origin of a same-origin GET');
+  });
+
+  scenario('model.request-same-origin-sends-cookies', async (t) => {
+    const key = t.key();
+    const name = 'so' + key.replace(/[^a-z0-9]/gi, '');
+    await t.setCookie(name, 'v1');
+    const es = t.es(t.url({ key, body: 'data: a\n\n' }));
+    await t.record(es).untilCount('message', 1);
+    const [req] = await t.gets(key, 1);
+    t.ok((req.headers['Cookie'] || '').includes(name + '=v1'), 'Cookie ' + show(req.headers['Cookie']) + ' includes ' + name + '=v1');
+  });
+
+  scenario('model.data-url', async (t) => {
+    const es = t.es('data:text/event-stream,data:%20hi%0A%0A');
+    const rec = t.record(es);
+    await rec.until((evs) => evs.some((e) => e.type === 'message' || e.type === 'error'), 4000, 'a message or an error');
+    t.eq(rec.events.slice(0, 2).map((e) => e.type + '(' + e.rs + ')'), ['open(1)', 'message(1)'], 'events ' + rec.summary());
+    t.eq(rec.of('message')[0].data, 'hi', 'data');
+    t.eq(rec.of('message')[0].origin, 'null', 'origin of a data: URL');
+  });
+})();
