@@ -95,12 +95,19 @@ func (h *batchHandler) Flush() {
 // maxKeep is the largest batch buffer kept between batches.
 const maxKeep = 1 << 20
 
-// recoverPanic turns a panic of the connection's goroutine into a report to the shim, so that
-// it never takes the page's other EventSources down with it.
+// recoverPanic turns a panic of the connection's goroutine into a failed connection and a
+// report to the shim, so that it never takes the page's other EventSources down with it.
 func (h *batchHandler) recoverPanic() {
-	if r := recover(); r != nil && h.onPanic != nil {
-		h.onPanic(&panicError{r})
+	r := recover()
+	if r == nil {
+		return
 	}
+	err := &panicError{r}
+	if h.onPanic != nil {
+		h.onPanic(err)
+	}
+	h.buf, h.kinds = h.buf[:0], h.kinds[:0]
+	h.Error(&core.Error{Reason: core.ReasonInternal, Err: err})
 }
 
 type panicError struct{ v any }

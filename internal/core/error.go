@@ -20,6 +20,8 @@ const (
 	ReasonContentType Reason = "content-type"
 	// ReasonCORS: the response failed the CORS check.
 	ReasonCORS Reason = "cors"
+	// ReasonInternal: a bug of this package failed the connection (the error says which).
+	ReasonInternal Reason = "internal"
 )
 
 // Error describes an error event: why it fired and whether a reconnection follows.
