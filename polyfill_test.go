@@ -246,6 +246,8 @@ var browsers = []browser{
 				// Keep timers and the renderer at full speed.
 				"--disable-background-timer-throttling", "--disable-renderer-backgrounding",
 				"--disable-backgrounding-occluded-windows",
+				// window.gc(), for the garbage-collection scenario.
+				"--js-flags=--expose-gc",
 				// Fence: any host name other than 127.0.0.1 fails to resolve,
 				// and anything not on loopback goes to a dead proxy.
 				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",

@@ -273,6 +273,33 @@
     t.eq([after.sources, after.funcs, after.goroutines], [before.sources, before.funcs, before.goroutines], '[connections, Go functions, goroutines] after close(), against before');
   });
 
+  // HTML §9.2.9: an EventSource that is CONNECTING or OPEN with listeners must not be collected
+  // while it can still fire events. Nothing here references it but its own listener; garbage is
+  // collected (window.gc() where the browser exposes it, allocation pressure elsewhere) between
+  // its first message and the second, which comes a second later.
+  scenario('model.unreferenced-source-is-not-collected', async (t) => {
+    const key = t.key();
+    const got = [];
+    const body = 'data: first\n\ndata: second\n\n';
+    (() => {
+      const es = new EventSource(t.url({ key, body, split: String(body.indexOf('data: second')), gap: 1000, hold: 'forever' }));
+      es.onmessage = (e) => {
+        got.push(e.data);
+        if (got.length === 2) e.target.close();
+      };
+    })();
+    const deadline = performance.now() + 6000;
+    while (got.length < 1 && performance.now() < deadline) await t.sleep(20);
+    for (let i = 0; i < 5; i++) {
+      if (typeof window.gc === 'function') window.gc();
+      else new Array(2e6).fill(0).map((x, j) => ({ j }));
+      await t.sleep(50);
+    }
+    while (got.length < 2 && performance.now() < deadline) await t.sleep(20);
+    t.eq(got.join(','), 'first,second', 'messages of the unreferenced EventSource');
+    if (typeof window.gc !== 'function') t.note('no window.gc(): allocation pressure only');
+  });
+
   scenario('model.close-before-response', async (t) => {
     const key = t.key();
     const es = t.es(t.url({ key, delay: 300, body: 'retry: 10\ndata: a\n\n' }));
