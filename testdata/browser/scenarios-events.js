@@ -254,4 +254,21 @@
     await rec.untilCount('message', 1);
     t.eq(late, ['open', 'message'], 'events seen by listeners added after construction');
   });
+
+  // Events that arrive in one network chunk are dispatched one after the other, each listener
+  // call followed by a microtask checkpoint (the JavaScript stack is empty after each, as when
+  // the browser dispatches from a task), and before any task a listener queues. Both Chromium
+  // and Firefox behave so.
+  scenario('events.microtasks-run-between-events', async (t) => {
+    const es = t.es(t.url({ body: 'data: 1\n\ndata: 2\n\ndata: 3\n\n', hold: 'forever' }));
+    const log = [];
+    es.onmessage = (e) => {
+      log.push('m' + e.data);
+      Promise.resolve().then(() => log.push('u' + e.data));
+      setTimeout(() => log.push('t' + e.data), 0);
+    };
+    const deadline = performance.now() + 5000;
+    while (log.length < 9 && performance.now() < deadline) await t.sleep(10);
+    t.eq(log.join(' '), 'm1 u1 m2 u2 m3 u3 t1 t2 t3', 'order of listener calls, their microtasks and their timeouts');
+  });
 })();
