@@ -38,6 +38,10 @@ type Parser struct {
 
 	line    []byte // the start of a line that a chunk boundary cut
 	partial bool   // line holds a cut line (possibly empty so far)
+	// direct is set while a cut "data" line is being appended straight to the data buffer,
+	// from dataStart on, instead of to line: a long data line is then copied once, not twice.
+	direct    bool
+	dataStart int
 	skipLF  bool   // the previous chunk ended with CR: an LF starting the next one ends nothing
 	atStart bool   // no line of this stream has ended yet: a BOM may still lead it
 
@@ -75,6 +79,7 @@ func (p *Parser) SetLastEventID(id string) {
 func (p *Parser) Reset() {
 	p.line = p.line[:0]
 	p.partial = false
+	p.direct = false
 	p.skipLF = false
 	p.atStart = true
 	p.data = p.data[:0]
@@ -103,16 +108,26 @@ func (p *Parser) Feed(b []byte) {
 			end = cr
 		}
 		if end < 0 {
-			p.line = append(p.line, b...)
-			p.partial = true
+			if p.direct {
+				p.data = appendGrow(p.data, b)
+			} else {
+				p.line = appendGrow(p.line, b)
+				p.partial = true
+				p.startDirect()
+			}
 			return
 		}
 		line := b[:end]
-		if p.partial {
-			p.line = append(p.line, line...)
-			line = p.line
+		switch {
+		case p.direct:
+			p.data = appendGrow(p.data, line)
+			p.endDirect()
+		case p.partial:
+			p.line = appendGrow(p.line, line)
+			p.processLine(p.line)
+		default:
+			p.processLine(line)
 		}
-		p.processLine(line)
 		p.line = p.line[:0]
 		p.partial = false
 
@@ -131,6 +146,45 @@ func (p *Parser) Feed(b []byte) {
 			}
 		}
 	}
+}
+
+// startDirect switches a cut line to direct mode once it is known to be a "data" field and the
+// space after its colon, if any, is known (HTML §9.2.6: one leading space is removed).
+func (p *Parser) startDirect() {
+	line := p.line
+	if p.atStart {
+		if len(line) < len(bom) {
+			return
+		}
+		p.atStart = false
+		if bytes.HasPrefix(line, bom) {
+			line = line[len(bom):]
+			p.line = append(p.line[:0], line...)
+			line = p.line
+		}
+	}
+	const prefix = "data:"
+	if len(line) <= len(prefix) || string(line[:len(prefix)]) != prefix {
+		return
+	}
+	value := line[len(prefix):]
+	if value[0] == ' ' {
+		value = value[1:]
+	}
+	p.dataStart = len(p.data)
+	p.data = append(p.data, value...)
+	p.direct = true
+}
+
+// endDirect completes a data line appended in direct mode: its value, now whole, is decoded as
+// UTF-8 (the slow path only when it is not valid) and followed by LF.
+func (p *Parser) endDirect() {
+	p.direct = false
+	if value := p.data[p.dataStart:]; !utf8.Valid(value) {
+		fixed := appendReplacing(nil, value)
+		p.data = append(p.data[:p.dataStart], fixed...)
+	}
+	p.data = append(p.data, '\n')
 }
 
 // processLine interprets one line (HTML §9.2.6), without its line end.
@@ -166,7 +220,7 @@ func (p *Parser) processLine(line []byte) {
 	case "event":
 		p.typ = appendText(p.typ[:0], value)
 	case "data":
-		p.data = appendText(p.data, value)
+		p.data = appendText(reserve(p.data, len(value)+1), value)
 		p.data = append(p.data, '\n')
 	case "id":
 		// "If the field value does not contain U+0000 NULL, then set the last event ID buffer
@@ -204,9 +258,34 @@ func (p *Parser) dispatch() {
 	p.ev = Event{}
 	p.data = p.data[:0]
 	p.typ = p.typ[:0]
+	// Do not hold on to the memory of an unusually big event.
+	if cap(p.data) > maxKeep {
+		p.data = nil
+	}
+	if cap(p.line) > maxKeep {
+		p.line = nil
+	}
 }
 
+// maxKeep is the largest buffer capacity kept from one event to the next.
+const maxKeep = 4 << 20
+
 var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// appendGrow appends b to dst, doubling dst's capacity when it must grow.
+func appendGrow(dst, b []byte) []byte { return append(reserve(dst, len(b)), b...) }
+
+// reserve makes room for n more bytes in dst, doubling its capacity when it must grow: append
+// grows large slices by only about 1.25 times, which would copy a buffer that grows to
+// megabytes many times over.
+func reserve(dst []byte, n int) []byte {
+	if need := len(dst) + n; need > cap(dst) && cap(dst) >= 1024 {
+		grown := make([]byte, len(dst), max(2*cap(dst), need))
+		copy(grown, dst)
+		dst = grown
+	}
+	return dst
+}
 
 // parseDigits parses a non-empty run of ASCII digits, saturating at [MaxRetry].
 func parseDigits(b []byte) (int64, bool) {
