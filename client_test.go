@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -274,5 +276,67 @@ func TestOpenInvalid(t *testing.T) {
 	}
 	if _, err := eventsource.Open(context.Background(), "http://127.0.0.1:1/", eventsource.WithReconnectionTime(-1)); err == nil {
 		t.Error("Open with a negative reconnection time succeeded, want an error")
+	}
+}
+
+// TestOptions: method, body, headers (renewed per request) and the last event ID as a query
+// parameter reach the server on the first request and on the reconnection.
+func TestOptions(t *testing.T) {
+	t.Parallel()
+	type seen struct{ method, body, auth, query, lastID string }
+	var mu sync.Mutex
+	var got []seen
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, seen{r.Method, string(body), r.Header.Get("Authorization"), r.URL.RawQuery, r.Header.Get("Last-Event-ID")})
+		mu.Unlock()
+		stream(w, r, fmt.Sprintf("retry: 1\nid: %d\ndata: x\n\n", n+1), n > 0, nil)
+	})
+	token := 0
+	es, err := eventsource.Open(context.Background(), s.URL+"/sse?a=1",
+		eventsource.WithMethod("POST", []byte(`{"q":1}`)),
+		eventsource.WithHeaderFunc(func(context.Context) (map[string][]string, error) {
+			token++
+			return http.Header{"Authorization": {fmt.Sprintf("Bearer %d", token)}}, nil
+		}),
+		eventsource.WithLastEventIDParam("last"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer es.Close()
+	collect(t, es, func(items []string) bool { return len(items) == 3 })
+	mu.Lock()
+	defer mu.Unlock()
+	want := []seen{{"POST", `{"q":1}`, "Bearer 1", "a=1", ""}, {"POST", `{"q":1}`, "Bearer 2", "a=1&last=1", ""}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("the server saw %+v, want %+v", got, want)
+	}
+}
+
+// TestRetryPolicy: with RetryHTTP a 503 is retried after its Retry-After; MaxAttempts ends it.
+func TestRetryPolicy(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	})
+	es, err := eventsource.Open(context.Background(), s.URL, eventsource.WithReconnectionTime(time.Millisecond),
+		eventsource.WithRetryPolicy(eventsource.RetryPolicy{RetryHTTP: true, MaxAttempts: 2, Factor: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer es.Close()
+	got := collect(t, es, func([]string) bool { return false })
+	equal(t, "items", got, []string{
+		"error http-status 503 retry=true",
+		"error http-status 503 retry=true",
+		"error retries-exhausted 503 retry=false",
+	})
+	if ids, _ := s.requests(); len(ids) != 3 {
+		t.Errorf("%d requests, want 3", len(ids))
+	}
+	if _, err := eventsource.Open(context.Background(), s.URL, eventsource.WithRetryPolicy(eventsource.RetryPolicy{Jitter: 2})); err == nil || !strings.Contains(err.Error(), "retry.jitter") {
+		t.Errorf("Open with jitter 2: %v, want an error naming retry.jitter", err)
 	}
 }

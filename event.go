@@ -38,6 +38,12 @@ const (
 	ReasonHTTPStatus  = core.ReasonHTTPStatus
 	ReasonContentType = core.ReasonContentType
 	ReasonCORS        = core.ReasonCORS
+	// ReasonIdleTimeout: nothing arrived for the idle timeout (see WithIdleTimeout).
+	ReasonIdleTimeout = core.ReasonIdleTimeout
+	// ReasonRetriesExhausted: the retry policy's attempts all failed (see WithRetryPolicy).
+	ReasonRetriesExhausted = core.ReasonRetriesExhausted
+	// ReasonHeaders: the function given to WithHeaderFunc failed, or gave an invalid header.
+	ReasonHeaders = core.ReasonHeaders
 )
 
 // Transport fetches event streams; see [WithTransport].

@@ -2,7 +2,6 @@ package eventsource
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -45,8 +44,8 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*EventSource, err
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.cfg.ReconnectionTime < 0 {
-		return nil, errors.New("eventsource: WithReconnectionTime: negative duration " + o.cfg.ReconnectionTime.String())
+	if err := o.cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if o.transport == nil {
 		o.transport = defaultTransport()

@@ -3,7 +3,9 @@
 package eventsource
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,11 +24,19 @@ func WithHTTPClient(c *http.Client) Option { return WithTransport(&HTTPTransport
 func defaultTransport() Transport { return &HTTPTransport{} }
 
 // Fetch sends req as the standard's request: a GET with Accept: text/event-stream, no caching,
-// and Last-Event-ID when the last event ID is not empty. Redirects are followed by the client.
+// and Last-Event-ID when the last event ID is not empty (with the method, body and headers of
+// the options, if any). Redirects are followed by the client.
 func (t *HTTPTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
-	r, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	r, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
 	if err != nil {
 		return nil, err
+	}
+	for name, values := range req.Header {
+		r.Header[http.CanonicalHeaderKey(name)] = values
 	}
 	r.Header.Set("Accept", "text/event-stream")
 	r.Header.Set("Cache-Control", "no-cache")
@@ -46,6 +56,7 @@ func (t *HTTPTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 		StatusText:  strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" "),
 		ContentType: strings.Join(resp.Header.Values("Content-Type"), ", "),
 		URL:         resp.Request.URL.String(),
+		RetryAfter:  resp.Header.Get("Retry-After"),
 		Body:        resp.Body,
 	}, nil
 }

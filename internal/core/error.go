@@ -1,9 +1,11 @@
 package core
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
+
 
 // Reason says why an error event fired.
 type Reason string
@@ -20,6 +22,12 @@ const (
 	ReasonContentType Reason = "content-type"
 	// ReasonCORS: the response failed the CORS check.
 	ReasonCORS Reason = "cors"
+	// ReasonIdleTimeout: nothing arrived for the idle timeout; the connection is treated as lost.
+	ReasonIdleTimeout Reason = "idle-timeout"
+	// ReasonRetriesExhausted: the retry policy's MaxAttempts attempts all failed.
+	ReasonRetriesExhausted Reason = "retries-exhausted"
+	// ReasonHeaders: the function that supplies request headers failed.
+	ReasonHeaders Reason = "headers"
 	// ReasonInternal: a bug of this package failed the connection (the error says which).
 	ReasonInternal Reason = "internal"
 )
@@ -40,6 +48,8 @@ type Error struct {
 	URL string
 	// Err is the underlying error, if any.
 	Err error
+
+	retryAfter time.Duration // what the response's Retry-After asked for
 }
 
 // Error describes the error in one line.
@@ -69,3 +79,12 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// errorf makes an error that describes invalid configuration.
+func errorf(format string, args ...any) error { return &ConfigError{msg: fmt.Sprintf(format, args...)} }
+
+// ConfigError reports an invalid option, naming it.
+type ConfigError struct{ msg string }
+
+// Error returns the message, which begins with the option's name.
+func (e *ConfigError) Error() string { return "eventsource: invalid option " + e.msg }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +54,53 @@ type Config struct {
 	LastEventID string
 	// ReconnectionTime is the initial reconnection time; 0 means DefaultReconnectionTime.
 	ReconnectionTime time.Duration
+
+	// The rest are extensions, all off in the zero value, where the behaviour is the
+	// standard's.
+
+	// Method is the request method; "" means GET.
+	Method string
+	// Body, when not nil, is sent with every request, the reconnections' too.
+	Body []byte
+	// Header, when not nil, is called before every request (reconnections too, so that an
+	// expiring token can be renewed) for extra request headers.
+	Header func(ctx context.Context) (map[string][]string, error)
+	// Retry tunes re-establishing the connection.
+	Retry RetryPolicy
+	// IdleTimeout, when positive, is how long the connection may stay silent (not even a
+	// comment arriving) before it is treated as lost and re-established.
+	IdleTimeout time.Duration
+	// LastEventIDParam, when not "", names a query parameter that carries the last event ID
+	// instead of the Last-Event-ID header (which, cross-origin, forces a CORS preflight).
+	LastEventIDParam string
+}
+
+// Validate reports an invalid field of c, naming it.
+func (c *Config) Validate() error {
+	switch {
+	case c.ReconnectionTime < 0:
+		return errorf("retry.initialDelay: %v is negative", c.ReconnectionTime)
+	case c.IdleTimeout < 0:
+		return errorf("idleTimeout: %v is negative", c.IdleTimeout)
+	case c.Method != "" && !isToken(c.Method):
+		return errorf("method: %q is not an HTTP method", c.Method)
+	}
+	return c.Retry.Validate()
+}
+
+// validateHeader reports a header name or value that no request can carry.
+func validateHeader(h map[string][]string) error {
+	for name, values := range h {
+		if !isToken(name) {
+			return errorf("headers: %q is not a header name", name)
+		}
+		for _, v := range values {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return errorf("headers: the value of %q holds CR, LF or NUL", name)
+			}
+		}
+	}
+	return nil
 }
 
 // Handler receives what an EventSource fires, in order, on the goroutine that runs
@@ -107,67 +155,142 @@ func (s *Source) ReadyState() ReadyState { return ReadyState(s.state.Load()) }
 func (s *Source) Run(ctx context.Context) {
 	defer s.state.Store(int32(Closed))
 	s.done = ctx.Done()
-	for ctx.Err() == nil {
-		req := &Request{URL: s.cfg.URL, LastEventID: s.parser.LastEventID(), WithCredentials: s.cfg.WithCredentials}
-		resp, err := s.transport.Fetch(ctx, req)
-		if ctx.Err() != nil {
-			// "If res is an aborted network error, then fail the connection": close() has
-			// already set readyState to CLOSED, so the failure's task does nothing.
-			if err == nil {
-				resp.Body.Close()
-			}
-			return
+	attempt := 0 // consecutive attempts to re-establish the connection since it was last open
+	for {
+		e, retry, opened := s.connect(ctx)
+		if e == nil {
+			return // closed
 		}
-		if err != nil {
-			var cors *CORSError
-			if errors.As(err, &cors) {
-				s.fail(&Error{Reason: ReasonCORS, URL: req.URL, Err: err})
-				return
-			}
-			// "Otherwise, if res is a network error, then reestablish the connection".
-			if !s.reestablish(ctx, &Error{Reason: ReasonNetwork, URL: req.URL, Err: err}) {
-				return
-			}
-			continue
-		}
-		// "Otherwise, if res's status is not 200, or if res's `Content-Type` is not
-		// `text/event-stream`, then fail the connection."
-		if resp.Status != 200 || !isEventStream(resp.ContentType) {
-			resp.Body.Close()
-			e := &Error{Reason: ReasonHTTPStatus, Status: resp.Status, StatusText: resp.StatusText, URL: req.URL}
-			if resp.Status == 200 {
-				e.Reason = ReasonContentType
-			}
+		if !retry {
 			s.fail(e)
 			return
 		}
-		// "Otherwise, announce the connection and interpret res's body line by line."
-		finalURL := resp.URL
-		if finalURL == "" {
-			finalURL = req.URL
+		if opened {
+			attempt = 0
 		}
-		s.state.Store(int32(Open))
-		s.handler.Opened(Origin(finalURL))
-		err = s.read(ctx, resp.Body)
-		resp.Body.Close()
-		if ctx.Err() != nil {
+		attempt++
+		if limit := s.cfg.Retry.MaxAttempts; limit > 0 && attempt > limit {
+			s.fail(&Error{Reason: ReasonRetriesExhausted, Status: e.Status, StatusText: e.StatusText, URL: e.URL, Err: e})
 			return
 		}
-		// The body ended (the fetch "completed") or broke: either way the connection is
-		// re-established (§9.2.3: "This applies whether the connection is closed gracefully or
-		// unexpectedly").
-		e := &Error{Reason: ReasonEndOfStream, Status: resp.Status, StatusText: resp.StatusText, URL: req.URL}
-		if !errors.Is(err, io.EOF) {
-			e.Reason, e.Err = ReasonNetwork, err
-		}
-		if !s.reestablish(ctx, e) {
+		delay := max(s.cfg.Retry.Delay(s.reconnect, attempt, jitterSource), e.retryAfter)
+		if !s.reestablish(ctx, e, delay) {
 			return
 		}
 	}
 }
 
+// errIdle is the cause of a connection's cancellation by the idle timeout.
+var errIdle = errors.New("idle timeout")
+
+// connect makes one connection (HTML §9.2.3: the fetch and the processing of its response)
+// and returns the error event that ends it, whether the connection is to be re-established
+// (or failed), and whether it was announced. It returns a nil error once ctx is done.
+func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
+	req, err := s.request(ctx)
+	if err != nil {
+		var invalid *ConfigError
+		return &Error{Reason: ReasonHeaders, URL: s.cfg.URL, Err: err}, !errors.As(err, &invalid), false
+	}
+	conn, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var idle *time.Timer
+	if s.cfg.IdleTimeout > 0 {
+		idle = time.AfterFunc(s.cfg.IdleTimeout, func() { cancel(errIdle) })
+		defer idle.Stop()
+	}
+	resp, err := s.transport.Fetch(conn, req)
+	if ctx.Err() != nil {
+		// "If res is an aborted network error, then fail the connection": close() has
+		// already set readyState to CLOSED, so the failure's task does nothing.
+		if err == nil {
+			resp.Body.Close()
+		}
+		return nil, false, false
+	}
+	if err != nil {
+		var cors *CORSError
+		switch {
+		case context.Cause(conn) == errIdle:
+			return &Error{Reason: ReasonIdleTimeout, URL: req.URL}, true, false
+		case errors.As(err, &cors):
+			return &Error{Reason: ReasonCORS, URL: req.URL, Err: err}, false, false
+		}
+		// "Otherwise, if res is a network error, then reestablish the connection".
+		return &Error{Reason: ReasonNetwork, URL: req.URL, Err: err}, true, false
+	}
+	// "Otherwise, if res's status is not 200, or if res's `Content-Type` is not
+	// `text/event-stream`, then fail the connection." (The retry policy may retry 5xx and 429.)
+	if resp.Status != 200 || !isEventStream(resp.ContentType) {
+		resp.Body.Close()
+		e := &Error{Reason: ReasonHTTPStatus, Status: resp.Status, StatusText: resp.StatusText, URL: req.URL}
+		if resp.Status == 200 {
+			e.Reason = ReasonContentType
+		}
+		if s.cfg.Retry.RetryHTTP && retryable(resp.Status) {
+			e.retryAfter = parseRetryAfter(resp.RetryAfter, time.Now())
+			return e, true, false
+		}
+		return e, false, false
+	}
+	// "Otherwise, announce the connection and interpret res's body line by line."
+	finalURL := resp.URL
+	if finalURL == "" {
+		finalURL = req.URL
+	}
+	s.state.Store(int32(Open))
+	s.handler.Opened(Origin(finalURL))
+	err = s.read(conn, resp.Body, idle)
+	resp.Body.Close()
+	if ctx.Err() != nil {
+		return nil, false, true
+	}
+	// The body ended (the fetch "completed") or broke: either way the connection is
+	// re-established (§9.2.3: "This applies whether the connection is closed gracefully or
+	// unexpectedly").
+	e = &Error{Reason: ReasonEndOfStream, Status: resp.Status, StatusText: resp.StatusText, URL: req.URL}
+	switch {
+	case context.Cause(conn) == errIdle:
+		e.Reason = ReasonIdleTimeout
+	case !errors.Is(err, io.EOF):
+		e.Reason, e.Err = ReasonNetwork, err
+	}
+	return e, true, true
+}
+
+// request builds the request of the next connection.
+func (s *Source) request(ctx context.Context) (*Request, error) {
+	req := &Request{
+		URL:             s.cfg.URL,
+		LastEventID:     s.parser.LastEventID(),
+		WithCredentials: s.cfg.WithCredentials,
+		Method:          s.cfg.Method,
+		Body:            s.cfg.Body,
+	}
+	if req.Method == "" {
+		req.Method = "GET"
+	}
+	if name := s.cfg.LastEventIDParam; name != "" {
+		if req.LastEventID != "" {
+			req.URL = withQueryParam(req.URL, name, req.LastEventID)
+		}
+		req.LastEventID = ""
+	}
+	if s.cfg.Header != nil {
+		h, err := s.cfg.Header(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := validateHeader(h); err != nil {
+			return nil, err
+		}
+		req.Header = h
+	}
+	return req, nil
+}
+
 // read interprets the body line by line until it ends (io.EOF) or breaks.
-func (s *Source) read(ctx context.Context, body Body) error {
+func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
 	// A new stream: its buffers start empty, and pending data of the last one is discarded.
 	s.parser.Reset()
 	if s.buf == nil {
@@ -179,6 +302,9 @@ func (s *Source) read(ctx context.Context, body Body) error {
 			return ctx.Err()
 		}
 		if n > 0 {
+			if idle != nil {
+				idle.Reset(s.cfg.IdleTimeout)
+			}
 			s.parser.Feed(s.buf[:n])
 			s.handler.Flush()
 		}
@@ -190,17 +316,18 @@ func (s *Source) read(ctx context.Context, body Body) error {
 
 // reestablish implements "reestablish the connection" (HTML §9.2.3) up to the new fetch, which
 // the caller makes. It reports whether to go on: false once ctx is done.
-func (s *Source) reestablish(ctx context.Context, e *Error) bool {
+func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration) bool {
 	// Step 1: if readyState is CLOSED, return (close() cancelled ctx).
 	if ctx.Err() != nil {
 		return false
 	}
 	// Step 2: queue a task: set readyState to CONNECTING and fire "error".
-	e.WillRetry, e.RetryIn = true, s.reconnect
+	e.WillRetry, e.RetryIn = true, delay
 	s.state.Store(int32(Connecting))
 	s.handler.Error(e)
-	// Step 3: wait a delay equal to the reconnection time of the event source.
-	t := time.NewTimer(s.reconnect)
+	// Step 3: wait a delay equal to the reconnection time of the event source. Step 4: "Optionally,
+	// wait some more", which the retry policy's backoff and Retry-After do.
+	t := time.NewTimer(delay)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

@@ -23,6 +23,7 @@ type reply struct {
 	chunks    []string
 	bodyErr   error // how the body ends; default io.EOF
 	holdUntil bool  // the body blocks after its chunks until ctx is done
+	retryAfter string
 }
 
 // fakeTransport answers each fetch with the next reply (the last one repeats) and records the
@@ -41,6 +42,10 @@ func (f *fakeTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 	f.times = append(f.times, time.Now())
 	r := f.replies[min(n, len(f.replies)-1)]
 	f.mu.Unlock()
+	if r.err == errHang {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -54,6 +59,7 @@ func (f *fakeTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 	if r.url != "" {
 		resp.URL = r.url
 	}
+	resp.RetryAfter = r.retryAfter
 	end := r.bodyErr
 	if end == nil {
 		end = io.EOF

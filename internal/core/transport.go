@@ -11,6 +11,12 @@ type Request struct {
 	LastEventID string
 	// WithCredentials selects the credentials mode "include" instead of "same-origin".
 	WithCredentials bool
+	// Method is the request method: "GET" unless an option chose another.
+	Method string
+	// Body, when not nil, is the request body.
+	Body []byte
+	// Header holds extra request headers an option supplied (nil for none).
+	Header map[string][]string
 }
 
 // Response is what a Transport got back: the status and headers, and the body to read.
@@ -23,6 +29,8 @@ type Response struct {
 	ContentType string
 	// URL is the final URL, after redirects; the origin of message events derives from it.
 	URL string
+	// RetryAfter is the value of its Retry-After header ("" if absent).
+	RetryAfter string
 	// Body is the response body.
 	Body Body
 }

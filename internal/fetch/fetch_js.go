@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
@@ -68,7 +69,11 @@ func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, 
 
 // requestInit builds fetch()'s RequestInit dictionary for req.
 func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
-	headers := map[string]any{"Accept": "text/event-stream"}
+	headers := make(map[string]any, len(req.Header)+2)
+	for name, values := range req.Header {
+		headers[name] = byteString(strings.Join(values, ", "))
+	}
+	headers["Accept"] = "text/event-stream"
 	if req.LastEventID != "" {
 		// HTML §9.2.3 "reestablish the connection" step 6.2: the last event ID string,
 		// encoded as UTF-8, as the `Last-Event-ID` header.
@@ -78,8 +83,12 @@ func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 	if req.WithCredentials {
 		credentials = "include"
 	}
+	method := req.Method
+	if method == "" {
+		method = "GET"
+	}
 	init, err := safejs.ValueOf(map[string]any{
-		"method":      "GET",
+		"method":      method,
 		"headers":     headers,
 		"mode":        "cors",
 		"credentials": credentials,
@@ -89,7 +98,30 @@ func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 	if err != nil {
 		return init, err
 	}
+	if req.Body != nil {
+		body, err := uint8Array(req.Body)
+		if err != nil {
+			return init, err
+		}
+		if err := init.Set("body", body); err != nil {
+			return init, err
+		}
+	}
 	return init, init.Set("signal", signal)
+}
+
+// uint8Array copies b into a new JavaScript Uint8Array.
+func uint8Array(b []byte) (safejs.Value, error) {
+	ctor, err := safejs.Global().Get("Uint8Array")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	arr, err := ctor.New(len(b))
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	_, err = safejs.CopyBytesToJS(arr, b)
+	return arr, err
 }
 
 // byteString returns s as a JavaScript ByteString holds it: one code unit per byte of its
@@ -131,16 +163,24 @@ func response(res safejs.Value) (*core.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctype, err := headers.Call("get", "content-type")
-	if err != nil {
+	if resp.ContentType, err = header(headers, "content-type"); err != nil {
 		return nil, err
 	}
-	if !ctype.IsNull() {
-		if resp.ContentType, err = ctype.String(); err != nil {
-			return nil, err
-		}
+	if resp.RetryAfter, err = header(headers, "retry-after"); err != nil {
+		return nil, err
 	}
 	return resp, nil
+}
+
+// header returns the value of a response header ("" if absent). A cross-origin response
+// exposes only the CORS-safelisted response headers (Content-Type among them) and those the
+// server lists in Access-Control-Expose-Headers.
+func header(headers safejs.Value, name string) (string, error) {
+	v, err := headers.Call("get", name)
+	if err != nil || v.IsNull() {
+		return "", err
+	}
+	return v.String()
 }
 
 // await waits for promise to settle or ctx to end.
