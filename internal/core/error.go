@@ -6,7 +6,6 @@ import (
 	"time"
 )
 
-
 // Reason says why an error event fired.
 type Reason string
 

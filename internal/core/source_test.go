@@ -16,13 +16,13 @@ import (
 
 // reply is one scripted response of fakeTransport.
 type reply struct {
-	err       error  // a network error instead of a response
-	status    int    // default 200
-	ctype     string // default text/event-stream
-	url       string // final URL; default the request's
-	chunks    []string
-	bodyErr   error // how the body ends; default io.EOF
-	holdUntil bool  // the body blocks after its chunks until ctx is done
+	err        error  // a network error instead of a response
+	status     int    // default 200
+	ctype      string // default text/event-stream
+	url        string // final URL; default the request's
+	chunks     []string
+	bodyErr    error // how the body ends; default io.EOF
+	holdUntil  bool  // the body blocks after its chunks until ctx is done
 	retryAfter string
 }
 

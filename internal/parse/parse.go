@@ -42,8 +42,8 @@ type Parser struct {
 	// from dataStart on, instead of to line: a long data line is then copied once, not twice.
 	direct    bool
 	dataStart int
-	skipLF  bool   // the previous chunk ended with CR: an LF starting the next one ends nothing
-	atStart bool   // no line of this stream has ended yet: a BOM may still lead it
+	skipLF    bool // the previous chunk ended with CR: an LF starting the next one ends nothing
+	atStart   bool // no line of this stream has ended yet: a BOM may still lead it
 
 	data  []byte // the data buffer
 	typ   []byte // the event type buffer
