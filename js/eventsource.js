@@ -30,6 +30,94 @@
   const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
   let startSource, failSource; // the private #start and #failToLoad, for the loader below
 
+  // errorEvent makes an error event that says what happened (the polyfill's extension; it
+  // stays a plain Event): reason, status and statusText of the response if any, willRetry, and
+  // retryIn (ms) when a reconnection is scheduled (retryIn < 0: none).
+  const errorEvent = (reason, status, statusText, retryIn) => {
+    const e = new Event("error");
+    const ro = (value) => ({ value, enumerable: true });
+    Object.defineProperties(e, {
+      reason: ro(reason), status: ro(status), statusText: ro(statusText),
+      willRetry: ro(retryIn >= 0), retryIn: ro(retryIn >= 0 ? retryIn : undefined),
+    });
+    return e;
+  };
+
+  // readOptions checks the extensions of the init dictionary (README, "Options") and returns
+  // them normalized for the Go side, or null when there are none. A bad value throws a
+  // TypeError that names the option; unknown keys of retry are errors too.
+  const readOptions = (init) => {
+    if (init == null) return null;
+    const bad = (name, want) => {
+      throw new TypeError(`Failed to construct 'EventSource': option ${name}: ${want}`);
+    };
+    const o = {};
+    const { headers, method, body, lastEventId, retry, idleTimeout, signal, lastEventIdParam } = init;
+    if (headers !== undefined) {
+      if (typeof headers === "function") {
+        o.headers = async () => headerPairs(await headers(), bad);
+      } else if (headers !== null && typeof headers === "object") {
+        const pairs = headerPairs(headers, bad);
+        o.headers = () => Promise.resolve(pairs);
+      } else bad("headers", "must be an object, a Headers or a function");
+    }
+    if (method !== undefined) {
+      if (typeof method !== "string" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) bad("method", "must be an HTTP method name");
+      if (/^(CONNECT|TRACE|TRACK)$/i.test(method)) bad("method", `${method} is forbidden by fetch()`);
+      o.method = method;
+    }
+    if (body !== undefined && body !== null) {
+      if (typeof body === "string") o.body = new TextEncoder().encode(body);
+      else if (body instanceof ArrayBuffer) o.body = new Uint8Array(body.slice(0));
+      else if (ArrayBuffer.isView(body)) o.body = new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+      else bad("body", "must be a string, an ArrayBuffer or a typed array");
+      if (!o.method || /^(GET|HEAD)$/i.test(o.method)) bad("body", "needs a method other than GET and HEAD");
+    }
+    if (lastEventId !== undefined) {
+      if (typeof lastEventId !== "string" || /[\0\r\n]/.test(lastEventId)) bad("lastEventId", "must be a string without NUL, CR or LF");
+      o.lastEventId = lastEventId;
+    }
+    if (retry !== undefined) {
+      if (retry === null || typeof retry !== "object") bad("retry", "must be an object");
+      const known = { initialDelay: [0, Infinity], maxDelay: [0, Infinity], factor: [1, 1e6], jitter: [0, 1], maxAttempts: [0, 2 ** 31 - 1] };
+      o.retry = {};
+      for (const key of Object.keys(retry)) {
+        const v = retry[key];
+        if (key === "retryServerErrors") {
+          if (typeof v !== "boolean") bad("retry.retryServerErrors", "must be a boolean");
+        } else if (!known[key]) {
+          bad(`retry.${key}`, "is not an option (initialDelay, maxDelay, factor, jitter, maxAttempts, retryServerErrors)");
+        } else if (typeof v !== "number" || !Number.isFinite(v) || v < known[key][0] || v > known[key][1] || (key === "maxAttempts" && !Number.isInteger(v))) {
+          bad(`retry.${key}`, `must be a ${key === "maxAttempts" ? "whole " : ""}number from ${known[key][0]} to ${known[key][1]}`);
+        }
+        o.retry[key] = v;
+      }
+    }
+    if (idleTimeout !== undefined) {
+      if (typeof idleTimeout !== "number" || !Number.isFinite(idleTimeout) || idleTimeout < 0) bad("idleTimeout", "must be a number of milliseconds, 0 or more");
+      o.idleTimeout = idleTimeout;
+    }
+    if (signal !== undefined) {
+      if (typeof AbortSignal !== "function" || !(signal instanceof AbortSignal)) bad("signal", "must be an AbortSignal");
+      o.signal = signal;
+    }
+    if (lastEventIdParam !== undefined) {
+      if (typeof lastEventIdParam !== "string" || lastEventIdParam === "") bad("lastEventIdParam", "must be a non-empty string");
+      o.lastEventIdParam = lastEventIdParam;
+    }
+    return Object.keys(o).length ? o : null;
+  };
+
+  // headerPairs turns an object or a Headers into [name, value] pairs, checked by Headers.
+  const headerPairs = (h, bad) => {
+    if (h === null || (typeof h !== "object")) bad("headers", "the function must return an object or a Headers");
+    try {
+      return [...new Headers(h)];
+    } catch (e) {
+      bad("headers", e.message);
+    }
+  };
+
   class EventSource extends EventTarget {
     #url;
     #withCredentials = false;
@@ -37,6 +125,7 @@
     #id = 0;
     #started = false;
     #origin = "";
+    #options = null; // the checked extensions of the init dictionary, or null
     #batches = []; // [{parts, kinds, k, p}] records not dispatched yet
     #pumping = false;
     #handlers = { open: null, message: null, error: null };
@@ -54,6 +143,7 @@
         throw new TypeError("Failed to construct 'EventSource': The provided value is not of type 'EventSourceInit'.");
       }
       const withCredentials = init == null ? false : Boolean(init.withCredentials);
+      const options = readOptions(init); // the extensions; throws a TypeError naming a bad one
       // Steps 3-5: parse the URL relative to the settings object; failure is a SyntaxError.
       let parsed;
       try {
@@ -69,7 +159,16 @@
       }
       this.#url = parsed.href;
       this.#withCredentials = withCredentials; // step 7
+      this.#options = options;
       this.#id = nextId++;
+      if (options && options.signal) {
+        const signal = options.signal;
+        if (signal.aborted) {
+          this.#abort();
+          return;
+        }
+        signal.addEventListener("abort", () => this.#abort(), { once: true });
+      }
       if (bridge) this.#start();
       else if (loadError) this.#failToLoad();
       else waiting.add(this);
@@ -119,8 +218,18 @@
 
     #start() {
       this.#started = true;
-      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch) => this.#receive(batch));
-      if (err) console.error("EventSource:", err);
+      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch) => this.#receive(batch), this.#options);
+      if (err) {
+        console.error("EventSource:", err);
+        this.#failToLoad();
+      }
+    }
+
+    // The init dictionary's signal aborted: close, and fire error with reason "aborted".
+    #abort() {
+      if (this.#readyState === CLOSED) return;
+      this.close();
+      queueMicrotask(() => this.dispatchEvent(errorEvent("aborted", 0, "", -1)));
     }
 
     // The wasm could not be loaded: fail the connection, as a fetch that cannot start would.
@@ -128,7 +237,7 @@
       queueMicrotask(() => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = CLOSED;
-        this.dispatchEvent(new Event("error"));
+        this.dispatchEvent(errorEvent("internal", 0, "", -1));
       });
     }
 
@@ -168,9 +277,10 @@
         // "Reestablish the connection" (a retry delay follows: CONNECTING) or "fail the
         // connection" (none: CLOSED); either way, fire error.
         b.p = p + 5;
-        this.#readyState = parts[p + 3] === "" ? CLOSED : CONNECTING;
+        const retry = parts[p + 3];
+        this.#readyState = retry === "" ? CLOSED : CONNECTING;
         if (this.#readyState === CLOSED) this.#started = false;
-        this.dispatchEvent(new Event("error"));
+        this.dispatchEvent(errorEvent(parts[p], +parts[p + 1], parts[p + 2], retry === "" ? -1 : +retry));
       }
       queueMicrotask(this.#pump);
     };

@@ -53,11 +53,12 @@ func (b *bridge) install() error {
 // report hands an internal error (a recovered panic) to the shim, which logs it.
 func (b *bridge) report(err error) { _, _ = b.js.Call("report", err.Error()) }
 
-// open(id, url, withCredentials, deliver) starts the connection of an EventSource whose URL the
-// shim has already parsed. deliver receives its event batches (see batch.go).
+// open(id, url, withCredentials, deliver, options) starts the connection of an EventSource
+// whose URL and options the shim has already checked. deliver receives its event batches (see
+// batch.go); options are the extensions of the init dictionary (see options.go).
 func (b *bridge) open(args []safejs.Value) (any, error) {
-	if len(args) != 4 {
-		return nil, errors.New("open: want 4 arguments")
+	if len(args) != 5 {
+		return nil, errors.New("open: want 5 arguments")
 	}
 	id, err := args[0].Int()
 	if err != nil {
@@ -71,12 +72,16 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg, err := config(url, withCredentials, args[4])
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.mu.Lock()
 	b.sources[id] = cancel
 	b.mu.Unlock()
 	h := &batchHandler{deliver: args[3], onPanic: b.report}
-	src := core.NewSource(core.Config{URL: url, WithCredentials: withCredentials}, fetch.Transport{}, h)
+	src := core.NewSource(cfg, fetch.Transport{}, h)
 	// The callback must not block: the connection runs on its own goroutine until it fails or
 	// close() cancels it, and then leaves nothing behind.
 	go func() {

@@ -47,6 +47,6 @@ func corsProbe(ctx context.Context, req *core.Request) bool {
 	if err != nil {
 		return false
 	}
-	_, err = await(ctx, promise)
+	_, err = Await(ctx, promise)
 	return err == nil
 }

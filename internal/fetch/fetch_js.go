@@ -41,7 +41,7 @@ func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, 
 		ctrl.stop()
 		return nil, fmt.Errorf("eventsource: fetch %s: %w", req.URL, err)
 	}
-	res, err := await(ctx, promise)
+	res, err := Await(ctx, promise)
 	if err != nil {
 		ctrl.stop()
 		if ctx.Err() == nil && hasOrigin() && corsProbe(ctx, req) {
@@ -183,8 +183,9 @@ func header(headers safejs.Value, name string) (string, error) {
 	return v.String()
 }
 
-// await waits for promise to settle or ctx to end.
-func await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
+// Await waits for promise to settle or ctx to end, and returns its value or its rejection as an
+// error.
+func Await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
 	t, err := newThenFuncs()
 	if err != nil {
 		return safejs.Value{}, err

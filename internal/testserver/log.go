@@ -2,6 +2,7 @@ package testserver
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,6 +22,8 @@ var recordedHeaders = []string{
 	"Access-Control-Request-Method",
 	"Access-Control-Request-Headers",
 	"Sec-Fetch-Mode",
+	"Content-Type",
+	"X-Token",
 }
 
 // Request is one recorded request, as /log returns it.
@@ -47,6 +50,8 @@ type Request struct {
 	// Hop is true for a request that followed one of the Server's own
 	// redirects.
 	Hop bool `json:"hop"`
+	// Body is the request body (its first 4 KiB).
+	Body string `json:"body"`
 }
 
 // Requests returns a copy of the requests recorded under key, oldest first.
@@ -75,6 +80,10 @@ func (s *Server) record(r *http.Request) int {
 		MS:      float64(now.Sub(s.start).Microseconds()) / 1000,
 		Seq:     -1,
 		Hop:     q.Get("hop") == "1",
+	}
+	if r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 4<<10))
+		req.Body = string(b)
 	}
 	for _, h := range recordedHeaders {
 		if v, ok := r.Header[h]; ok {

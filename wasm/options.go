@@ -1,0 +1,121 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/core"
+	"github.com/ssewasm/eventsource/internal/fetch"
+)
+
+// config reads the options the shim has already checked and normalized (js/eventsource.js,
+// readOptions) into a core.Config. opts holds plain values: method, body (a Uint8Array),
+// lastEventId, idleTimeout and retry.* in milliseconds, lastEventIdParam; headers, when
+// present, is a function that returns a promise of [name, value] pairs, called before every
+// request.
+func config(url string, withCredentials bool, opts safejs.Value) (core.Config, error) {
+	cfg := core.Config{URL: url, WithCredentials: withCredentials}
+	if opts.IsUndefined() || opts.IsNull() {
+		return cfg, nil
+	}
+	var err error
+	str := func(name string) string {
+		v, e := getString(opts, name)
+		err = errors.Join(err, e)
+		return v
+	}
+	num := func(v safejs.Value, name string) float64 {
+		x, e := v.Get(name)
+		if e != nil || x.IsUndefined() || x.IsNull() {
+			err = errors.Join(err, e)
+			return 0
+		}
+		f, e := x.Float()
+		err = errors.Join(err, e)
+		return f
+	}
+	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+
+	cfg.Method = str("method")
+	cfg.LastEventID = str("lastEventId")
+	cfg.LastEventIDParam = str("lastEventIdParam")
+	cfg.IdleTimeout = ms(num(opts, "idleTimeout"))
+	if body, e := opts.Get("body"); e == nil && !body.IsUndefined() && !body.IsNull() {
+		n, e := body.Length()
+		if e == nil {
+			cfg.Body = make([]byte, n)
+			_, e = safejs.CopyBytesToGo(cfg.Body, body)
+		}
+		err = errors.Join(err, e)
+	}
+	if retry, e := opts.Get("retry"); e == nil && !retry.IsUndefined() && !retry.IsNull() {
+		cfg.ReconnectionTime = ms(num(retry, "initialDelay"))
+		cfg.Retry = core.RetryPolicy{
+			Factor:      num(retry, "factor"),
+			MaxDelay:    ms(num(retry, "maxDelay")),
+			Jitter:      num(retry, "jitter"),
+			MaxAttempts: int(num(retry, "maxAttempts")),
+		}
+		http, e := retry.Get("retryServerErrors")
+		err = errors.Join(err, e)
+		cfg.Retry.RetryHTTP, _ = http.Truthy()
+	}
+	if headers, e := opts.Get("headers"); e == nil && headers.Type() == safejs.TypeFunction {
+		cfg.Header = func(ctx context.Context) (map[string][]string, error) { return callHeaders(ctx, headers) }
+	}
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// callHeaders calls the shim's headers function and waits for the [name, value] pairs.
+func callHeaders(ctx context.Context, fn safejs.Value) (map[string][]string, error) {
+	promise, err := fn.Invoke()
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := fetch.Await(ctx, promise)
+	if err != nil {
+		return nil, err
+	}
+	n, err := pairs.Length()
+	if err != nil {
+		return nil, err
+	}
+	h := make(map[string][]string, n)
+	for i := range n {
+		pair, err := pairs.Index(i)
+		if err != nil {
+			return nil, err
+		}
+		name, err1 := indexString(pair, 0)
+		value, err2 := indexString(pair, 1)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		h[name] = append(h[name], value)
+	}
+	return h, nil
+}
+
+func indexString(v safejs.Value, i int) (string, error) {
+	x, err := v.Index(i)
+	if err != nil {
+		return "", err
+	}
+	return x.String()
+}
+
+// getString returns v[name] as a string, "" when it is undefined or null.
+func getString(v safejs.Value, name string) (string, error) {
+	x, err := v.Get(name)
+	if err != nil || x.IsUndefined() || x.IsNull() {
+		return "", err
+	}
+	return x.String()
+}
