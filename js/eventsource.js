@@ -17,7 +17,13 @@
 
   const CONNECTING = 0, OPEN = 1, CLOSED = 2;
   const script = g.document && g.document.currentScript;
-  const scriptURL = (script && script.src) || (g.location && g.location.href) || "";
+  // This script's own URL: the script element's, or in a worker (importScripts, no
+  // currentScript) the first script URL of the stack trace, which is this file's.
+  const stackURL = () => {
+    const m = /((?:https?|file|blob):[^\s()@]*?\.m?[jt]s)(?::\d+)*/.exec(new Error().stack || "");
+    return m ? m[1] : "";
+  };
+  const scriptURL = (script && script.src) || (!g.document && stackURL()) || (g.location && g.location.href) || "";
   const attr = (name) => (script && script.getAttribute(name)) || undefined;
 
   // The base URL for resolving EventSource URLs: the document's, a worker's location.

@@ -53,3 +53,23 @@
     t.eq(await frameResult(t, 'data-wasm="/web/no-such.wasm"'), 'error:2', 'with data-wasm naming a missing file (the source fails)');
   });
 })();
+
+(() => {
+  'use strict';
+  const { scenario } = SSETest;
+
+  // importScripts('eventsource.js') in a dedicated worker installs the polyfill there (it finds
+  // its wasm next to itself, not next to the worker's script), and EventSource works in it.
+  scenario('loading.dedicated-worker', async (t) => {
+    const worker = new Worker('/test/worker.js?impl=' + t.impl);
+    t.cleanup(() => worker.terminate());
+    const result = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer from the worker in 10s')), 10000);
+      worker.onmessage = (e) => { clearTimeout(timer); resolve(e.data); };
+      worker.onerror = (e) => { clearTimeout(timer); reject(new Error('worker error: ' + e.message)); };
+      worker.postMessage({ url: t.url({ body: 'id: 1\ndata: a\n\ndata: b\n\n', hold: 'forever' }) });
+    });
+    t.eq(result.polyfill, t.impl === 'polyfill', 'the polyfill is installed in the worker');
+    t.eq(result.seen, ['open(1)', 'message:a#1@' + location.origin, 'message:b#1@' + location.origin], 'what the worker saw');
+  });
+})();
