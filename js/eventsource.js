@@ -318,10 +318,14 @@
 
   // Loading: compile the wasm while wasm_exec.js loads, then run the Go program, which calls
   // bridge.ready() once it has installed open and close.
-  const wasmURL = new URL(attr("data-wasm") || "eventsource.wasm", attr("data-wasm") ? baseURL() : scriptURL);
-  const execURL = new URL(attr("data-wasm-exec") || "wasm_exec.js", attr("data-wasm-exec") ? baseURL() : scriptURL);
+  const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
+  const wasmURL = urlOf("data-wasm", "eventsource.wasm");
+  const execURL = urlOf("data-wasm-exec", "wasm_exec.js");
 
   const compile = async () => {
+    // Node.js (js/node.cjs) hands over the wasm's bytes, read from disk.
+    const source = g[Symbol.for("ssewasm.wasmSource")];
+    if (source) return WebAssembly.compile(await source);
     const response = fetch(wasmURL);
     try {
       return await WebAssembly.compileStreaming(response);

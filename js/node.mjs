@@ -1,0 +1,5 @@
+// node.mjs: the ES module face of node.cjs.
+import cjs from "./node.cjs";
+
+export const EventSource = cjs.EventSource;
+export default EventSource;

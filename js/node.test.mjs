@@ -1,0 +1,66 @@
+// Tests of the polyfill under Node.js (node --test), against the Go test server whose base URL
+// is in SSE_SERVER (node_test.go starts it and runs this file).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { EventSource } from "./node.mjs";
+
+const server = process.env.SSE_SERVER;
+if (!server) throw new Error("SSE_SERVER is not set: run this through `go test -run TestNode .`");
+
+const url = (spec) => `${server}/sse?${new URLSearchParams(spec)}`;
+const key = () => `node-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+// record collects what es fires until done(list) says so, with a time limit.
+function record(es, done, ms = 5000) {
+  const seen = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { es.close(); reject(new Error(`timed out; saw ${JSON.stringify(seen)}`)); }, ms);
+    const add = (s) => {
+      seen.push(s);
+      if (done(seen)) { clearTimeout(timer); es.close(); resolve(seen); }
+    };
+    es.onopen = () => add(`open(${es.readyState})`);
+    es.onmessage = (e) => add(`message:${e.data}#${e.lastEventId}@${e.origin}`);
+    es.onerror = (e) => add(`error(${es.readyState}):${e.reason}`);
+  });
+}
+
+test("installs globalThis.EventSource, since Node has none", () => {
+  assert.equal(globalThis.EventSource, EventSource);
+  assert.equal(typeof EventSource, "function");
+  assert.equal(EventSource.CLOSED, 2);
+});
+
+test("relative URLs are a SyntaxError: Node has no base URL", () => {
+  assert.throws(() => new EventSource("/sse"), (e) => e.name === "SyntaxError");
+});
+
+test("receives events, reconnects with Last-Event-ID", async () => {
+  const k = key();
+  const seq = ["body=" + encodeURIComponent("retry: 20\nid: 1\ndata: one\n\n"),
+    "hold=forever&body=" + encodeURIComponent("data: two\n\n")].join("|");
+  const es = new EventSource(url({ key: k, seq }));
+  assert.equal(es.readyState, 0);
+  const seen = await record(es, (s) => s.length === 5);
+  assert.deepEqual(seen, ["open(1)", `message:one#1@${server}`, "error(0):end-of-stream", "open(1)", `message:two#1@${server}`]);
+  const log = await (await fetch(`${server}/log?key=${k}`)).json();
+  assert.deepEqual(log.filter((r) => r.method === "GET").map((r) => r.headers["Last-Event-Id"]), [undefined, "1"]);
+});
+
+test("a 404 fails the connection", async () => {
+  const es = new EventSource(url({ status: "404" }));
+  const seen = await record(es, (s) => s.length === 1);
+  assert.deepEqual(seen, ["error(2):http-status"]);
+  assert.equal(es.readyState, 2);
+});
+
+test("options reach the server", async () => {
+  const k = key();
+  const es = new EventSource(url({ key: k, hold: "forever", body: "data: x\n\n" }), {
+    headers: () => ({ "X-Token": "t1" }), lastEventId: "start",
+  });
+  await record(es, (s) => s.length === 2);
+  const log = await (await fetch(`${server}/log?key=${k}`)).json();
+  assert.equal(log[0].headers["X-Token"], "t1");
+  assert.equal(log[0].headers["Last-Event-Id"], "start");
+});
