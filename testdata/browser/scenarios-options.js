@@ -53,6 +53,21 @@
     t.eq(gets.map((r) => r.headers['X-Token']), ['token-1', 'token-2'], 'X-Token of the requests');
   });
 
+  scenario('options.headers-function-failure-is-retried', async (t) => {
+    if (polyfillOnly(t)) return 'polyfill extension';
+    const key = t.key();
+    let n = 0;
+    const headers = () => {
+      if (++n === 1) throw new Error('token service down');
+      return { 'X-Token': 'token-' + n };
+    };
+    const es = t.es(t.url({ key, body: 'data: a\n\n', hold: 'forever' }), { headers, retry: { initialDelay: 20 } });
+    const errors = errorsOf(es);
+    await t.record(es).untilCount('message', 1);
+    t.eq(errors.map((x) => x.d + ' rs=' + x.rs), ['headers 0 "" willRetry=true retryIn=20 rs=0'], 'error events');
+    t.eq((await t.gets(key, 1)).map((r) => r.headers['X-Token']), ['token-2'], 'X-Token of the requests');
+  });
+
   scenario('options.method-and-body-on-every-request', async (t) => {
     if (polyfillOnly(t)) return 'polyfill extension';
     const key = t.key();
