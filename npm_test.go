@@ -12,10 +12,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/browser"
 	"github.com/ssewasm/eventsource/internal/testserver"
 )
 
@@ -98,27 +98,15 @@ func TestNPMPackage(t *testing.T) {
 	}
 
 	// A page.
-	var chromium browser
-	for _, b := range browsers {
-		if b.name == "chromium" {
-			chromium = b
-		}
-	}
-	bin := findBinary(chromium)
+	bin := browser.Chromium.Find()
 	if bin == "" {
 		t.Fatal("chromium is not installed (make test installs it)")
 	}
-	cmd, err := chromium.command(bin, t.TempDir(), hs.URL+"/page")
+	proc, err := browser.Chromium.Start(bin, t.TempDir(), hs.URL+"/page")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer stopProcessGroup(t, cmd, exited)
+	defer proc.Stop()
 	select {
 	case got := <-reports:
 		if got != "true from the page" {

@@ -19,7 +19,6 @@
 package eventsource_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,10 +34,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/browser"
 	"github.com/ssewasm/eventsource/internal/testserver"
 )
 
@@ -221,156 +220,6 @@ func (s *reportSink) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// browser describes how to start one browser on a URL.
-type browser struct {
-	name    string
-	envVar  string   // overrides the binary
-	paths   []string // binaries tried first, then names looked up in $PATH
-	command func(bin, profile, pageURL string) (*exec.Cmd, error)
-}
-
-var browsers = []browser{
-	{
-		name:   "chromium",
-		envVar: "CHROMIUM",
-		paths:  []string{"/usr/bin/chromium", "chromium", "chromium-browser"},
-		command: func(bin, profile, pageURL string) (*exec.Cmd, error) {
-			args := []string{
-				"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--user-data-dir=" + profile,
-				"--no-default-browser-check", "--disable-default-apps", "--disable-extensions",
-				"--disable-breakpad", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-				"--metrics-recording-only", "--no-pings", "--password-store=basic",
-				"--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
-				// Keep timers and the renderer at full speed.
-				"--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-				"--disable-backgrounding-occluded-windows",
-				// window.gc(), for the garbage-collection scenario.
-				"--js-flags=--expose-gc",
-				// Fence: any host name other than 127.0.0.1 fails to resolve,
-				// and anything not on loopback goes to a dead proxy.
-				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-				"--proxy-server=http://127.0.0.1:9",
-				pageURL,
-			}
-			return exec.Command(bin, args...), nil
-		},
-	},
-	{
-		name:   "firefox",
-		envVar: "FIREFOX",
-		paths:  []string{"/usr/bin/firefox-esr", "firefox-esr", "firefox"},
-		command: func(bin, profile, pageURL string) (*exec.Cmd, error) {
-			if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(firefoxPrefs), 0o644); err != nil {
-				return nil, err
-			}
-			cmd := exec.Command(bin, "--headless", "--no-remote", "--profile", profile, pageURL)
-			cmd.Env = append(os.Environ(),
-				"MOZ_HEADLESS=1",
-				"MOZ_CRASHREPORTER_DISABLE=1",
-				"MOZ_DISABLE_AUTO_SAFE_MODE=1",
-			)
-			return cmd, nil
-		},
-	},
-}
-
-// firefoxPrefs is the user.js of every fresh Firefox profile: no first-run
-// pages, telemetry, updates, studies, safe browsing, captive portal or
-// connectivity checks, prefetching or DNS-over-HTTPS; every request that is
-// not to loopback goes to a dead proxy; timers are not throttled.
-const firefoxPrefs = `
-user_pref("browser.shell.checkDefaultBrowser", false);
-user_pref("browser.startup.page", 0);
-user_pref("browser.startup.homepage", "about:blank");
-user_pref("browser.startup.homepage_override.mstone", "ignore");
-user_pref("browser.startup.firstrunSkipsHomepage", true);
-user_pref("startup.homepage_welcome_url", "");
-user_pref("startup.homepage_welcome_url.additional", "");
-user_pref("browser.aboutwelcome.enabled", false);
-user_pref("trailhead.firstrun.didSeeAboutWelcome", true);
-user_pref("browser.newtabpage.enabled", false);
-user_pref("browser.newtabpage.activity-stream.feeds.telemetry", false);
-user_pref("browser.newtabpage.activity-stream.telemetry", false);
-user_pref("browser.newtabpage.activity-stream.feeds.topsites", false);
-user_pref("browser.newtabpage.activity-stream.feeds.section.topstories", false);
-user_pref("browser.topsites.contile.enabled", false);
-user_pref("browser.uitour.enabled", false);
-user_pref("browser.discovery.enabled", false);
-user_pref("browser.ping-centre.telemetry", false);
-user_pref("browser.tabs.warnOnClose", false);
-user_pref("browser.warnOnQuit", false);
-user_pref("browser.sessionstore.resume_from_crash", false);
-user_pref("toolkit.startup.max_resumed_crashes", -1);
-user_pref("datareporting.policy.dataSubmissionEnabled", false);
-user_pref("datareporting.healthreport.uploadEnabled", false);
-user_pref("datareporting.usage.uploadEnabled", false);
-user_pref("toolkit.telemetry.enabled", false);
-user_pref("toolkit.telemetry.unified", false);
-user_pref("toolkit.telemetry.archive.enabled", false);
-user_pref("toolkit.telemetry.server", "");
-user_pref("toolkit.telemetry.shutdownPingSender.enabled", false);
-user_pref("toolkit.telemetry.firstShutdownPing.enabled", false);
-user_pref("toolkit.telemetry.newProfilePing.enabled", false);
-user_pref("toolkit.telemetry.updatePing.enabled", false);
-user_pref("toolkit.telemetry.bhrPing.enabled", false);
-user_pref("toolkit.coverage.endpoint.base", "");
-user_pref("app.update.auto", false);
-user_pref("app.update.enabled", false);
-user_pref("app.update.disabledForTesting", true);
-user_pref("app.update.checkInstallTime", false);
-user_pref("app.normandy.enabled", false);
-user_pref("app.normandy.api_url", "");
-user_pref("app.shield.optoutstudies.enabled", false);
-user_pref("extensions.update.enabled", false);
-user_pref("extensions.getAddons.cache.enabled", false);
-user_pref("extensions.blocklist.enabled", false);
-user_pref("extensions.systemAddon.update.enabled", false);
-user_pref("extensions.systemAddon.update.url", "");
-user_pref("services.settings.server", "http://127.0.0.1:9/");
-user_pref("identity.fxaccounts.enabled", false);
-user_pref("network.captive-portal-service.enabled", false);
-user_pref("network.connectivity-service.enabled", false);
-user_pref("network.trr.mode", 5);
-user_pref("network.dns.disablePrefetch", true);
-user_pref("network.prefetch-next", false);
-user_pref("network.predictor.enabled", false);
-user_pref("network.http.speculative-parallel-limit", 0);
-user_pref("network.proxy.type", 1);
-user_pref("network.proxy.http", "127.0.0.1");
-user_pref("network.proxy.http_port", 9);
-user_pref("network.proxy.ssl", "127.0.0.1");
-user_pref("network.proxy.ssl_port", 9);
-user_pref("network.proxy.share_proxy_settings", true);
-user_pref("network.proxy.no_proxies_on", "");
-user_pref("network.proxy.allow_hijacking_localhost", false);
-user_pref("browser.safebrowsing.malware.enabled", false);
-user_pref("browser.safebrowsing.phishing.enabled", false);
-user_pref("browser.safebrowsing.downloads.enabled", false);
-user_pref("browser.safebrowsing.downloads.remote.enabled", false);
-user_pref("browser.safebrowsing.blockedURIs.enabled", false);
-user_pref("browser.safebrowsing.provider.google4.updateURL", "");
-user_pref("browser.safebrowsing.provider.google4.gethashURL", "");
-user_pref("browser.safebrowsing.provider.google.updateURL", "");
-user_pref("browser.safebrowsing.provider.google.gethashURL", "");
-user_pref("browser.safebrowsing.provider.mozilla.updateURL", "");
-user_pref("browser.safebrowsing.provider.mozilla.gethashURL", "");
-user_pref("browser.search.update", false);
-user_pref("browser.region.update.enabled", false);
-user_pref("browser.region.network.url", "");
-user_pref("geo.provider.network.url", "");
-user_pref("media.gmp-manager.url", "");
-user_pref("media.gmp-gmpopenh264.enabled", false);
-user_pref("dom.push.connection.enabled", false);
-user_pref("security.OCSP.enabled", 0);
-user_pref("security.remote_settings.crlite_filters.enabled", false);
-user_pref("dom.timeout.enable_budget_timer_throttling", false);
-user_pref("dom.min_background_timeout_value", 4);
-user_pref("browser.cache.disk.enable", false);
-user_pref("devtools.console.stdout.content", true);
-`
-
 // envList reads a comma-separated list from the environment.
 func envList(name, def string) []string {
 	v := os.Getenv(name)
@@ -467,7 +316,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	for _, name := range names {
-		if !slices.ContainsFunc(browsers, func(b browser) bool { return b.name == name }) {
+		if !slices.ContainsFunc(browser.All, func(b *browser.Browser) bool { return b.Name == name }) {
 			t.Fatalf("BROWSERS: unknown browser %q (want chromium and/or firefox)", name)
 		}
 	}
@@ -478,14 +327,14 @@ func TestBrowser(t *testing.T) {
 	selfBase, otherBase, sink := startServers(t)
 	t.Logf("origins: %s and %s", selfBase, otherBase)
 
-	for _, b := range browsers {
-		if !slices.Contains(names, b.name) {
+	for _, b := range browser.All {
+		if !slices.Contains(names, b.Name) {
 			continue
 		}
-		t.Run(b.name, func(t *testing.T) {
-			bin := findBinary(b)
+		t.Run(b.Name, func(t *testing.T) {
+			bin := b.Find()
 			if bin == "" {
-				t.Fatalf("%s not found (tried $%s and %v): install it (make test does), or leave it out with BROWSERS=", b.name, b.envVar, b.paths)
+				t.Fatalf("%s not found (tried $%s and %v): install it (make test does), or leave it out with BROWSERS=", b.Name, b.EnvVar, b.Paths)
 			}
 			byImpl := map[string][]scenarioResult{}
 			for _, impl := range impls {
@@ -495,41 +344,22 @@ func TestBrowser(t *testing.T) {
 					}
 					results := runSuite(t, b, bin, impl, selfBase, otherBase, sink)
 					byImpl[impl] = results
-					reportResults(t, b.name, impl, results)
+					reportResults(t, b.Name, impl, results)
 				})
 			}
 			if byImpl["native"] != nil && byImpl["polyfill"] != nil {
 				t.Run("compare", func(t *testing.T) {
-					compareImpls(t, b.name, byImpl["native"], byImpl["polyfill"])
+					compareImpls(t, b.Name, byImpl["native"], byImpl["polyfill"])
 				})
 			}
 		})
 	}
 }
 
-// findBinary returns the browser's binary, or "".
-func findBinary(b browser) string {
-	if v := os.Getenv(b.envVar); v != "" {
-		return v
-	}
-	for _, p := range b.paths {
-		if strings.Contains(p, "/") {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-			continue
-		}
-		if p, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // runSuite starts the browser on the suite page, waits for the page's final
 // report (or a timeout, a crash, or silence) and returns the results.
-func runSuite(t *testing.T, b browser, bin, impl, selfBase, otherBase string, sink *reportSink) []scenarioResult {
-	id := fmt.Sprintf("%s-%s-%d", b.name, impl, time.Now().UnixNano())
+func runSuite(t *testing.T, b *browser.Browser, bin, impl, selfBase, otherBase string, sink *reportSink) []scenarioResult {
+	id := fmt.Sprintf("%s-%s-%d", b.Name, impl, time.Now().UnixNano())
 	run := sink.add(id, t)
 	defer func() {
 		run.mu.Lock()
@@ -542,40 +372,20 @@ func runSuite(t *testing.T, b browser, bin, impl, selfBase, otherBase string, si
 	}
 	pageURL := selfBase + "/test/suite.html?" + q.Encode()
 
-	dir := t.TempDir()
-	profile := filepath.Join(dir, "profile")
-	if err := os.Mkdir(profile, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd, err := b.command(bin, profile, pageURL)
+	begin := time.Now()
+	proc, err := b.Start(bin, t.TempDir(), pageURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Keep what the browser writes to $TMPDIR (Chromium's singleton socket
-	// directory, for one) inside this test's directory.
-	tmp := filepath.Join(dir, "tmp")
-	if err := os.Mkdir(tmp, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if cmd.Env == nil {
-		cmd.Env = os.Environ()
-	}
-	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
-	var output lockedBuffer
-	cmd.Stdout = &output
-	cmd.Stderr = &output
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	begin := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer stopProcessGroup(t, cmd, exited)
-	t.Logf("started %s (pid %d) on %s", filepath.Base(bin), cmd.Process.Pid, pageURL)
+	defer func() {
+		if err := proc.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	t.Logf("started %s (pid %d) on %s", filepath.Base(bin), proc.Pid(), pageURL)
 
 	diagnose := func() string {
-		return fmt.Sprintf("%s\nbrowser output:\n%s", run.recent(), tail(output.String(), 3000))
+		return fmt.Sprintf("%s\nbrowser output:\n%s", run.recent(), tail(proc.Output(), 3000))
 	}
 	// Give up before go test's own -timeout would, so that the browser is
 	// still stopped (a test binary panicking on its timeout runs no defers).
@@ -593,8 +403,8 @@ func runSuite(t *testing.T, b browser, bin, impl, selfBase, otherBase string, si
 	for {
 		select {
 		case m := <-run.done:
-			t.Logf("%s finished the suite in %v; user agent %q", b.name, time.Since(begin).Round(time.Millisecond), m.UserAgent)
-			if out := strings.TrimSpace(output.String()); out != "" {
+			t.Logf("%s finished the suite in %v; user agent %q", b.Name, time.Since(begin).Round(time.Millisecond), m.UserAgent)
+			if out := strings.TrimSpace(proc.Output()); out != "" {
 				// Chromium logs D-Bus connection errors, Firefox a headless
 				// banner and a GFX note: shown in full only when a run fails.
 				t.Logf("browser output: %d lines; the last: %q", strings.Count(out, "\n")+1, out[strings.LastIndexByte(out, '\n')+1:])
@@ -605,7 +415,7 @@ func runSuite(t *testing.T, b browser, bin, impl, selfBase, otherBase string, si
 			heard = nil
 			firstReport.Stop()
 		case <-firstReport.C:
-			t.Fatalf("the page did not report within %v of starting %s\n%s", firstReportTimeout, b.name, diagnose())
+			t.Fatalf("the page did not report within %v of starting %s\n%s", firstReportTimeout, b.Name, diagnose())
 		case <-check.C:
 			run.mu.Lock()
 			last := run.lastHeard
@@ -614,14 +424,13 @@ func runSuite(t *testing.T, b browser, bin, impl, selfBase, otherBase string, si
 				partial(t, run)
 				t.Fatalf("the page stopped reporting %v ago\n%s", time.Since(last).Round(time.Second), diagnose())
 			}
-		case err := <-exited:
-			exited <- err // for stopProcessGroup
+		case err := <-proc.Exited():
 			partial(t, run)
 			status := "with status 0"
 			if err != nil {
 				status = "(" + err.Error() + ")"
 			}
-			t.Fatalf("%s exited %s before the suite finished\n%s", b.name, status, diagnose())
+			t.Fatalf("%s exited %s before the suite finished\n%s", b.Name, status, diagnose())
 		case <-deadline.C:
 			partial(t, run)
 			t.Fatalf("the suite did not finish within %v\n%s", limit.Round(time.Second), diagnose())
@@ -636,46 +445,6 @@ func partial(t *testing.T, run *pageRun) {
 	for _, r := range run.results {
 		t.Logf("reported before the end: %s ok=%v %s", r.Name, r.OK, r.Message)
 	}
-}
-
-// stopProcessGroup ends the browser and every process it started.
-func stopProcessGroup(t *testing.T, cmd *exec.Cmd, exited chan error) {
-	pgid := cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(3 * time.Second):
-		t.Logf("browser did not stop on SIGTERM; killing process group %d", pgid)
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			t.Errorf("browser process %d did not exit after SIGKILL", pgid)
-		}
-	}
-	// Children that outlived the leader are in the same group.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-}
-
-// lockedBuffer is a bytes.Buffer safe for the process's two output pipes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 1<<20 {
-		return len(p), nil // enough
-	}
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // reportResults turns the page's results into subtests, applying the known

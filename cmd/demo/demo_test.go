@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -7,16 +9,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/ssewasm/eventsource/internal/browser"
 )
 
 // TestDemoInChromium serves the demo and loads it in headless Chromium, in an iframe of a test
-// page that posts the demo's DOM back after a few seconds: the clock must have ticked, the feed must show a chat message, and
-// the flaky stream must have been re-established with Last-Event-ID, all through the polyfill.
+// page that posts the demo's DOM back after a few seconds: the clock must have ticked, the feed
+// must show a chat message, and the flaky stream must have been re-established with
+// Last-Event-ID, all through the polyfill.
 func TestDemoInChromium(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -25,9 +29,9 @@ func TestDemoInChromium(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "web", "eventsource.wasm")); err != nil {
 		t.Fatalf("the polyfill is not built (run ./build.sh): %v", err)
 	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium is not installed (make test installs it): %v", err)
+	chromium := browser.Chromium.Find()
+	if chromium == "" {
+		t.Fatal("chromium is not installed (make test installs it)")
 	}
 	done := make(chan struct{})
 	doms := make(chan string, 1)
@@ -52,14 +56,11 @@ func TestDemoInChromium(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--user-data-dir="+t.TempDir(), srv.URL+"/test-wrapper")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("chromium: %v", err)
+	proc, err := browser.Chromium.Start(chromium, t.TempDir(), srv.URL+"/test-wrapper")
+	if err != nil {
+		t.Fatal(err)
 	}
-	defer cmd.Wait()
-	defer cmd.Process.Kill()
+	defer proc.Stop()
 	var dom string
 	select {
 	case dom = <-doms:

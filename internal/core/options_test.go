@@ -107,14 +107,7 @@ func TestSourceOptions(t *testing.T) {
 	t.Parallel()
 	netErr := errors.New("connection refused")
 	ms := time.Millisecond
-	cases := []struct {
-		name    string
-		cfg     Config
-		stopAt  string
-		replies []reply
-		want    []string
-		check   func(t *testing.T, reqs []Request)
-	}{
+	runSourceCases(t, []sourceCase{
 		{
 			name:    "backoff grows and is capped",
 			cfg:     Config{ReconnectionTime: 2 * ms, Retry: RetryPolicy{Factor: 2, MaxDelay: 5 * ms}},
@@ -269,19 +262,7 @@ func TestSourceOptions(t *testing.T) {
 			replies: []reply{{holdUntil: true}},
 			want:    []string{"error headers status=0 retry=false in=0s"},
 		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, reqs, _ := run(t, tc.cfg, tc.stopAt, tc.replies...)
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			if tc.check != nil {
-				tc.check(t, reqs)
-			}
-		})
-	}
+	})
 }
 
 // errHang makes the fake transport's Fetch wait until its context is done.

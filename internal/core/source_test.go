@@ -175,15 +175,7 @@ func run(t *testing.T, cfg Config, stopAt string, replies ...reply) ([]string, [
 func TestSourceProcessingModel(t *testing.T) {
 	t.Parallel()
 	netErr := errors.New("connection refused")
-	cases := []struct {
-		name     string
-		cfg      Config
-		stopAt   string
-		replies  []reply
-		want     []string
-		wantIDs  []string // Last-Event-ID of each request
-		wantURLs int      // number of requests, if wantIDs is nil
-	}{
+	runSourceCases(t, []sourceCase{
 		{
 			// §9.2.3: 200 + text/event-stream: "announce the connection"; then the body's end
 			// re-establishes it, and the new request carries Last-Event-ID.
@@ -200,7 +192,7 @@ func TestSourceProcessingModel(t *testing.T) {
 				"open http://127.0.0.1:1",
 				"message message \"b\" id=2",
 			},
-			wantIDs: []string{"", "1"},
+			check: wantLastEventIDs("", "1"),
 		},
 		{
 			name:   "network error reconnects",
@@ -214,7 +206,7 @@ func TestSourceProcessingModel(t *testing.T) {
 				"open http://127.0.0.1:1",
 				"message message \"x\" id=",
 			},
-			wantIDs: []string{"", ""},
+			check: wantLastEventIDs("", ""),
 		},
 		{
 			name:   "broken body reconnects, incomplete event discarded",
@@ -228,7 +220,7 @@ func TestSourceProcessingModel(t *testing.T) {
 				"error network status=200 retry=true in=1ms",
 				"open http://127.0.0.1:2",
 			},
-			wantIDs: []string{"", "9"},
+			check: wantLastEventIDs("", "9"),
 		},
 		{
 			name:    "initial last event ID is sent",
@@ -236,15 +228,15 @@ func TestSourceProcessingModel(t *testing.T) {
 			stopAt:  "open http://127.0.0.1:1",
 			replies: []reply{{holdUntil: true}},
 			want:    []string{"open http://127.0.0.1:1"},
-			wantIDs: []string{"start"},
+			check:   wantLastEventIDs("start"),
 		},
 		// "Otherwise, if res's status is not 200, or if res's Content-Type is not
 		// text/event-stream, then fail the connection": one request, no reconnect.
-		{name: "204 fails", replies: []reply{{status: 204}}, want: []string{"error http-status status=204 retry=false in=0s"}, wantURLs: 1},
-		{name: "500 fails", replies: []reply{{status: 500}}, want: []string{"error http-status status=500 retry=false in=0s"}, wantURLs: 1},
-		{name: "201 fails", replies: []reply{{status: 201}}, want: []string{"error http-status status=201 retry=false in=0s"}, wantURLs: 1},
-		{name: "wrong type fails", replies: []reply{{ctype: "text/plain"}}, want: []string{"error content-type status=200 retry=false in=0s"}, wantURLs: 1},
-		{name: "missing type fails", replies: []reply{{ctype: " "}}, want: []string{"error content-type status=200 retry=false in=0s"}, wantURLs: 1},
+		{name: "204 fails", replies: []reply{{status: 204}}, want: []string{"error http-status status=204 retry=false in=0s"}, check: wantRequests(1)},
+		{name: "500 fails", replies: []reply{{status: 500}}, want: []string{"error http-status status=500 retry=false in=0s"}, check: wantRequests(1)},
+		{name: "201 fails", replies: []reply{{status: 201}}, want: []string{"error http-status status=201 retry=false in=0s"}, check: wantRequests(1)},
+		{name: "wrong type fails", replies: []reply{{ctype: "text/plain"}}, want: []string{"error content-type status=200 retry=false in=0s"}, check: wantRequests(1)},
+		{name: "missing type fails", replies: []reply{{ctype: " "}}, want: []string{"error content-type status=200 retry=false in=0s"}, check: wantRequests(1)},
 		{
 			name:    "type with parameters opens",
 			stopAt:  "open http://127.0.0.1:1",
@@ -271,9 +263,24 @@ func TestSourceProcessingModel(t *testing.T) {
 				"open http://127.0.0.1:1",
 				"message message \"1\" id=",
 			},
-			wantURLs: 1,
+			check: wantRequests(1),
 		},
-	}
+	})
+}
+
+// sourceCase is one run of a source over scripted replies: what it must fire, and a check of
+// the requests it made.
+type sourceCase struct {
+	name    string
+	cfg     Config
+	stopAt  string
+	replies []reply
+	want    []string
+	check   func(t *testing.T, reqs []Request)
+}
+
+func runSourceCases(t *testing.T, cases []sourceCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -281,18 +288,32 @@ func TestSourceProcessingModel(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
-			if tc.wantIDs != nil {
-				var ids []string
-				for _, r := range reqs {
-					ids = append(ids, r.LastEventID)
-				}
-				if !reflect.DeepEqual(ids, tc.wantIDs) {
-					t.Errorf("Last-Event-ID of the requests = %q, want %q", ids, tc.wantIDs)
-				}
-			} else if tc.wantURLs != 0 && len(reqs) != tc.wantURLs {
-				t.Errorf("%d requests, want %d", len(reqs), tc.wantURLs)
+			if tc.check != nil {
+				tc.check(t, reqs)
 			}
 		})
+	}
+}
+
+// wantLastEventIDs checks the Last-Event-ID of each request.
+func wantLastEventIDs(ids ...string) func(*testing.T, []Request) {
+	return func(t *testing.T, reqs []Request) {
+		var got []string
+		for _, r := range reqs {
+			got = append(got, r.LastEventID)
+		}
+		if !reflect.DeepEqual(got, ids) {
+			t.Errorf("Last-Event-ID of the requests = %q, want %q", got, ids)
+		}
+	}
+}
+
+// wantRequests checks the number of requests.
+func wantRequests(n int) func(*testing.T, []Request) {
+	return func(t *testing.T, reqs []Request) {
+		if len(reqs) != n {
+			t.Errorf("%d requests, want %d", len(reqs), n)
+		}
 	}
 }
 

@@ -91,9 +91,7 @@ func (b *bodyReader) endLocked(c chunk) {
 func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.reading = false
-	if b.closed {
-		b.releaseLocked()
+	if !b.settledLocked() {
 		return nil
 	}
 	data, err := b.copyChunk(arg0(args))
@@ -113,13 +111,22 @@ func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
 func (b *bodyReader) rejected(_ safejs.Value, args []safejs.Value) any {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.reading = false
-	if b.closed {
-		b.releaseLocked()
+	if !b.settledLocked() {
 		return nil
 	}
 	b.endLocked(chunk{err: jsError("read", arg0(args))})
 	return nil
+}
+
+// settledLocked records that the outstanding read() has settled. It reports false, having
+// released the callbacks, when the body is closed and nothing more is to be done.
+func (b *bodyReader) settledLocked() bool {
+	b.reading = false
+	if b.closed {
+		b.releaseLocked()
+		return false
+	}
+	return true
 }
 
 // fail handles a panic in a callback as a broken body.
