@@ -28,7 +28,7 @@ func newBridge(js safejs.Value) *bridge {
 	return &bridge{js: js, sources: make(map[int]context.CancelFunc)}
 }
 
-// install sets bridge.open and bridge.close and calls bridge.ready().
+// install sets bridge.open, bridge.close and bridge.stats, and calls bridge.ready().
 func (b *bridge) install() error {
 	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stats": b.stats} {
 		f, err := fetch.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
