@@ -1,4 +1,4 @@
-//go:build !js
+//go:build !js && unix
 
 package eventsource_test
 
@@ -7,10 +7,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/browser"
 	"github.com/ssewasm/eventsource/internal/testserver"
 )
 
@@ -21,9 +21,7 @@ func TestNode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node is not installed: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join("web", "eventsource.wasm")); err != nil {
-		t.Fatalf("the polyfill is not built (run ./build.sh): %v", err)
-	}
+	browser.RequireBuilt(t, "web")
 	srv := testserver.New()
 	hs := httptest.NewServer(srv)
 	defer hs.Close()

@@ -5,7 +5,6 @@ package eventsource_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -41,9 +40,7 @@ func TestNPMPackage(t *testing.T) {
 		return string(out)
 	}
 	root, _ := os.Getwd()
-	if _, err := os.Stat(filepath.Join(root, "web", "eventsource.wasm")); err != nil {
-		t.Fatalf("the polyfill is not built (run ./build.sh): %v", err)
-	}
+	browser.RequireBuilt(t, filepath.Join(root, "web"))
 	packDir := t.TempDir()
 	run(root, nil, npm, "pack", "--ignore-scripts", "--pack-destination", packDir) // web/ is built already
 	tarballs, _ := filepath.Glob(filepath.Join(packDir, "*.tgz"))
@@ -63,7 +60,7 @@ func TestNPMPackage(t *testing.T) {
 	}
 
 	srv := testserver.New()
-	reports := make(chan string, 1)
+	reports := browser.NewReports()
 	mux := http.NewServeMux()
 	mux.Handle("/", srv)
 	mux.Handle("/pkg/", http.StripPrefix("/pkg/", http.FileServer(http.Dir(pkg))))
@@ -73,13 +70,7 @@ func TestNPMPackage(t *testing.T) {
 			es.onmessage = (e) => { es.close(); fetch("/report", {method: "POST", body: (EventSource !== NativeEventSource) + " " + e.data}); };
 		</script>`)
 	})
-	mux.HandleFunc("POST /report", func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		select {
-		case reports <- string(b):
-		default:
-		}
-	})
+	mux.Handle("POST /report", reports)
 	hs := httptest.NewServer(mux)
 	defer hs.Close()
 	defer srv.Close()
@@ -98,11 +89,7 @@ func TestNPMPackage(t *testing.T) {
 	}
 
 	// A page.
-	bin := browser.Chromium.Find()
-	if bin == "" {
-		t.Fatal("chromium is not installed (make test installs it)")
-	}
-	proc, err := browser.Chromium.Start(bin, t.TempDir(), hs.URL+"/page")
+	proc, err := browser.Chromium.Start(browser.Chromium.Binary(t), t.TempDir(), hs.URL+"/page")
 	if err != nil {
 		t.Fatal(err)
 	}

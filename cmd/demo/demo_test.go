@@ -5,10 +5,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -26,15 +24,10 @@ func TestDemoInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "web", "eventsource.wasm")); err != nil {
-		t.Fatalf("the polyfill is not built (run ./build.sh): %v", err)
-	}
-	chromium := browser.Chromium.Find()
-	if chromium == "" {
-		t.Fatal("chromium is not installed (make test installs it)")
-	}
+	browser.RequireBuilt(t, filepath.Join(root, "web"))
+	chromium := browser.Chromium.Binary(t)
 	done := make(chan struct{})
-	doms := make(chan string, 1)
+	doms := browser.NewReports()
 	mux := http.NewServeMux()
 	mux.Handle("/", newHandler(root, done))
 	mux.HandleFunc("GET /test-wrapper", func(w http.ResponseWriter, r *http.Request) {
@@ -43,13 +36,7 @@ func TestDemoInChromium(t *testing.T) {
 				body: document.querySelector("iframe").contentDocument.documentElement.outerHTML}), 6000);
 		</script>`)
 	})
-	mux.HandleFunc("POST /test-report", func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		select {
-		case doms <- string(b):
-		default:
-		}
-	})
+	mux.Handle("POST /test-report", doms)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	defer close(done)

@@ -66,11 +66,7 @@ func clock(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 	for {
 		fmt.Fprintf(w, "event: tick\ndata: %s\n\n", time.Now().Format("15:04:05"))
 		rc.Flush()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return
-		case <-done:
+		if !wait(r, done, t.C) {
 			return
 		}
 	}
@@ -94,11 +90,7 @@ func feed(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 		}
 		fmt.Fprint(w, "\n")
 		rc.Flush()
-		select {
-		case <-time.After(1500 * time.Millisecond):
-		case <-r.Context().Done():
-			return
-		case <-done:
+		if !wait(r, done, time.After(1500*time.Millisecond)) {
 			return
 		}
 	}
@@ -114,13 +106,22 @@ func flaky(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 		n++
 		fmt.Fprintf(w, "id: %d\ndata: event %d (this connection asked to resume after %q)\n\n", n, n, r.Header.Get("Last-Event-ID"))
 		rc.Flush()
-		select {
-		case <-time.After(700 * time.Millisecond):
-		case <-r.Context().Done():
-			return
-		case <-done:
+		if !wait(r, done, time.After(700*time.Millisecond)) {
 			return
 		}
+	}
+}
+
+// wait waits for next, and reports false if the client went away or the server is stopping
+// first.
+func wait(r *http.Request, done <-chan struct{}, next <-chan time.Time) bool {
+	select {
+	case <-next:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-done:
+		return false
 	}
 }
 
