@@ -24,7 +24,7 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 	}
 	var err error
 	str := func(name string) string {
-		v, e := getString(opts, name)
+		v, e := fetch.GetString(opts, name)
 		err = errors.Join(err, e)
 		return v
 	}
@@ -79,7 +79,7 @@ func callHeaders(ctx context.Context, fn safejs.Value) (map[string][]string, err
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := fetch.Await(ctx, promise)
+	pairs, err := fetch.Await(ctx, "headers", promise)
 	if err != nil {
 		return nil, err
 	}
@@ -106,15 +106,6 @@ func callHeaders(ctx context.Context, fn safejs.Value) (map[string][]string, err
 func indexString(v safejs.Value, i int) (string, error) {
 	x, err := v.Index(i)
 	if err != nil {
-		return "", err
-	}
-	return x.String()
-}
-
-// getString returns v[name] as a string, "" when it is undefined or null.
-func getString(v safejs.Value, name string) (string, error) {
-	x, err := v.Get(name)
-	if err != nil || x.IsUndefined() || x.IsNull() {
 		return "", err
 	}
 	return x.String()

@@ -111,8 +111,8 @@ func arg0(args []safejs.Value) safejs.Value {
 // jsError turns a rejection reason (usually a TypeError or DOMException) into a Go error that
 // names it.
 func jsError(op string, reason safejs.Value) error {
-	name, _ := getString(reason, "name")
-	msg, _ := getString(reason, "message")
+	name, _ := GetString(reason, "name")
+	msg, _ := GetString(reason, "message")
 	if name == "" && msg == "" {
 		msg, _ = reason.String()
 	}
@@ -121,7 +121,7 @@ func jsError(op string, reason safejs.Value) error {
 
 // Error is a JavaScript exception or rejection raised by fetch() or a stream read.
 type Error struct {
-	Op      string // "fetch" or "read"
+	Op      string // what was awaited: "fetch", "read", "headers"
 	Name    string // the exception's name, e.g. "TypeError" or "AbortError"
 	Message string
 }
@@ -130,7 +130,7 @@ type Error struct {
 func (e *Error) Error() string { return e.Op + ": " + e.Name + ": " + e.Message }
 
 // getString returns v[p] as a string ("" if it is undefined or null).
-func getString(v safejs.Value, p string) (string, error) {
+func GetString(v safejs.Value, p string) (string, error) {
 	if v.Type() != safejs.TypeObject && v.Type() != safejs.TypeFunction {
 		return "", nil
 	}

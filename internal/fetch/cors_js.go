@@ -16,7 +16,7 @@ func hasOrigin() bool {
 	if err != nil || loc.IsUndefined() || loc.IsNull() {
 		return false
 	}
-	origin, err := getString(loc, "origin")
+	origin, err := GetString(loc, "origin")
 	return err == nil && origin != ""
 }
 
@@ -47,6 +47,6 @@ func corsProbe(ctx context.Context, req *core.Request) bool {
 	if err != nil {
 		return false
 	}
-	_, err = Await(ctx, promise)
+	_, err = Await(ctx, "fetch", promise)
 	return err == nil
 }

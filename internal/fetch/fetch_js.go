@@ -41,7 +41,7 @@ func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, 
 		ctrl.stop()
 		return nil, fmt.Errorf("eventsource: fetch %s: %w", req.URL, err)
 	}
-	res, err := Await(ctx, promise)
+	res, err := Await(ctx, "fetch", promise)
 	if err != nil {
 		ctrl.stop()
 		if ctx.Err() == nil && hasOrigin() && corsProbe(ctx, req) {
@@ -153,10 +153,10 @@ func response(res safejs.Value) (*core.Response, error) {
 		return nil, err
 	}
 	resp := &core.Response{Status: code}
-	if resp.StatusText, err = getString(res, "statusText"); err != nil {
+	if resp.StatusText, err = GetString(res, "statusText"); err != nil {
 		return nil, err
 	}
-	if resp.URL, err = getString(res, "url"); err != nil {
+	if resp.URL, err = GetString(res, "url"); err != nil {
 		return nil, err
 	}
 	headers, err := res.Get("headers")
@@ -184,8 +184,8 @@ func header(headers safejs.Value, name string) (string, error) {
 }
 
 // Await waits for promise to settle or ctx to end, and returns its value or its rejection as an
-// error.
-func Await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
+// *Error whose Op is op.
+func Await(ctx context.Context, op string, promise safejs.Value) (safejs.Value, error) {
 	t, err := newThenFuncs()
 	if err != nil {
 		return safejs.Value{}, err
@@ -198,7 +198,7 @@ func Await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
 	case r := <-t.results:
 		t.release()
 		if !r.ok {
-			return safejs.Value{}, jsError("fetch", r.reason)
+			return safejs.Value{}, jsError(op, r.reason)
 		}
 		return r.value, nil
 	case <-ctx.Done():
