@@ -129,7 +129,7 @@ type Error struct {
 // Error formats the exception as "op: Name: message".
 func (e *Error) Error() string { return e.Op + ": " + e.Name + ": " + e.Message }
 
-// getString returns v[p] as a string ("" if it is undefined or null).
+// GetString returns v[p] as a string ("" if v is not an object, or v[p] is undefined or null).
 func GetString(v safejs.Value, p string) (string, error) {
 	if v.Type() != safejs.TypeObject && v.Type() != safejs.TypeFunction {
 		return "", nil
