@@ -132,6 +132,7 @@
     #started = false;
     #origin = "";
     #options = null; // the checked extensions of the init dictionary, or null
+    #prefetched = null; // {promise, ctrl}: the first request, started before the wasm was ready
     #batches = []; // [{parts, kinds, k, p}] records not dispatched yet
     #pumping = false;
     #handlers = { open: null, message: null, error: null };
@@ -177,7 +178,10 @@
       }
       if (bridge) this.#start();
       else if (loadError) this.#failToLoad();
-      else waiting.add(this);
+      else {
+        waiting.add(this);
+        if (!options) this.#prefetch();
+      }
     }
 
     get url() { return this.#url; }
@@ -197,6 +201,10 @@
       this.#readyState = CLOSED;
       this.#batches.length = 0;
       waiting.delete(this);
+      if (this.#prefetched) {
+        this.#prefetched.ctrl.abort();
+        this.#prefetched = null;
+      }
       if (this.#started) {
         this.#started = false;
         bridge.close(this.#id);
@@ -222,9 +230,31 @@
       }
     }
 
+    // HTML §9.2.2 step 15: the constructor fetches at once. While the wasm loads, the shim
+    // starts that first request itself, exactly as the Go side would make it (requestInit in
+    // internal/fetch/fetch_js.go), and hands it over when the Go side runs. Only for sources
+    // without options: their first request may need the Go side (a headers function, say).
+    #prefetch() {
+      const ctrl = new AbortController();
+      const promise = fetch(this.#url, {
+        method: "GET",
+        headers: { Accept: "text/event-stream" },
+        mode: "cors",
+        credentials: this.#withCredentials ? "include" : "same-origin",
+        cache: "no-store",
+        redirect: "follow",
+        signal: ctrl.signal,
+      });
+      promise.catch(() => {}); // the Go side handles a failure
+      this.#prefetched = { promise, ctrl };
+    }
+
     #start() {
       this.#started = true;
-      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch) => this.#receive(batch), this.#options);
+      const pre = this.#prefetched;
+      this.#prefetched = null;
+      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch) => this.#receive(batch), this.#options,
+        pre ? pre.promise : undefined, pre ? pre.ctrl : undefined);
       if (err) {
         console.error("EventSource:", err);
         this.#failToLoad();
@@ -240,6 +270,10 @@
 
     // The wasm could not be loaded: fail the connection, as a fetch that cannot start would.
     #failToLoad() {
+      if (this.#prefetched) {
+        this.#prefetched.ctrl.abort();
+        this.#prefetched = null;
+      }
       queueMicrotask(() => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = CLOSED;

@@ -14,32 +14,40 @@ import (
 )
 
 // Transport fetches event streams with the host's fetch(). The zero value is ready to use.
-type Transport struct{}
+type Transport struct {
+	started *started // a first request the page has already started, if any
+}
+
+// started is a fetch started in JavaScript: its promise and its AbortController.
+type started struct{ promise, ctrl safejs.Value }
+
+// Started returns a Transport whose first Fetch takes over a request the page started already
+// (the shim starts the first request in the EventSource constructor, as the standard does,
+// while the wasm still loads): promise is what fetch() returned and ctrl the AbortController
+// of its signal. The page must have made the request that Fetch would make (requestInit).
+func Started(promise, ctrl safejs.Value) *Transport {
+	return &Transport{started: &started{promise: promise, ctrl: ctrl}}
+}
 
 // Fetch sends req as the standard's EventSource request (HTML §9.2.2, the EventSource
 // constructor, steps 8-11): a GET in mode "cors" with credentials "same-origin" (or "include"
 // when req.WithCredentials), cache mode "no-store", `Accept: text/event-stream`, and
 // Last-Event-ID when it is not empty; redirects are followed. Cancelling ctx aborts the fetch
 // and any read of its body.
-func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, error) {
-	global := safejs.Global()
-	fetch, err := global.Get("fetch")
-	if err != nil || fetch.Type() != safejs.TypeFunction {
-		return nil, errors.New("eventsource: fetch() is not available in this JavaScript environment")
-	}
-	ctrl, err := newAbortController(ctx)
-	if err != nil {
+func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, error) {
+	var (
+		ctrl    *abortController
+		promise safejs.Value
+		err     error
+	)
+	if s := t.started; s != nil {
+		t.started = nil
+		if ctrl, err = adoptAbortController(ctx, s.ctrl); err != nil {
+			return nil, err
+		}
+		promise = s.promise
+	} else if ctrl, promise, err = startFetch(ctx, req); err != nil {
 		return nil, err
-	}
-	init, err := requestInit(req, ctrl.signal)
-	if err != nil {
-		ctrl.stop()
-		return nil, fmt.Errorf("eventsource: building the request: %w", err)
-	}
-	promise, err := fetch.Invoke(req.URL, init)
-	if err != nil {
-		ctrl.stop()
-		return nil, fmt.Errorf("eventsource: fetch %s: %w", req.URL, err)
 	}
 	res, err := Await(ctx, "fetch", promise)
 	if err != nil {
@@ -67,7 +75,31 @@ func (Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, 
 	return resp, nil
 }
 
-// requestInit builds fetch()'s RequestInit dictionary for req.
+// startFetch calls fetch() for req, with an AbortController that ctx aborts.
+func startFetch(ctx context.Context, req *core.Request) (*abortController, safejs.Value, error) {
+	fetch, err := safejs.Global().Get("fetch")
+	if err != nil || fetch.Type() != safejs.TypeFunction {
+		return nil, safejs.Value{}, errors.New("eventsource: fetch() is not available in this JavaScript environment")
+	}
+	ctrl, err := newAbortController(ctx)
+	if err != nil {
+		return nil, safejs.Value{}, err
+	}
+	init, err := requestInit(req, ctrl.signal)
+	if err != nil {
+		ctrl.stop()
+		return nil, safejs.Value{}, fmt.Errorf("eventsource: building the request: %w", err)
+	}
+	promise, err := fetch.Invoke(req.URL, init)
+	if err != nil {
+		ctrl.stop()
+		return nil, safejs.Value{}, fmt.Errorf("eventsource: fetch %s: %w", req.URL, err)
+	}
+	return ctrl, promise, nil
+}
+
+// requestInit builds fetch()'s RequestInit dictionary for req. The shim's #prefetch
+// (js/eventsource.js) makes the same request for a source without options.
 func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 	headers := make(map[string]any, len(req.Header)+2)
 	for name, values := range req.Header {
@@ -228,6 +260,11 @@ func newAbortController(ctx context.Context) (*abortController, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eventsource: new AbortController: %w", err)
 	}
+	return adoptAbortController(ctx, ctrl)
+}
+
+// adoptAbortController makes ctx abort a JavaScript AbortController.
+func adoptAbortController(ctx context.Context, ctrl safejs.Value) (*abortController, error) {
 	signal, err := ctrl.Get("signal")
 	if err != nil {
 		return nil, err
