@@ -133,7 +133,7 @@
     let seen = null;
     es.onopen = (e) => {
       seen = {
-        proto: Object.getPrototypeOf(e) === Event.prototype,
+        proto: e instanceof Event && e.constructor === Event && Object.prototype.toString.call(e) === '[object Event]',
         message: e instanceof MessageEvent,
         type: e.type,
         bubbles: e.bubbles,
@@ -155,7 +155,7 @@
     let seen = null;
     es.onerror = (e) => {
       seen = {
-        proto: Object.getPrototypeOf(e) === Event.prototype,
+        proto: e instanceof Event && e.constructor === Event && !(e instanceof ErrorEvent),
         type: e.type,
         bubbles: e.bubbles,
         cancelable: e.cancelable,
@@ -174,7 +174,7 @@
     let seen = null;
     es.onmessage = (e) => {
       seen = {
-        proto: Object.getPrototypeOf(e) === MessageEvent.prototype,
+        proto: e instanceof MessageEvent && e.constructor === MessageEvent && Object.prototype.toString.call(e) === '[object MessageEvent]',
         type: e.type,
         data: e.data,
         origin: e.origin,
@@ -270,5 +270,136 @@
     const deadline = performance.now() + 5000;
     while (log.length < 9 && performance.now() < deadline) await t.sleep(10);
     t.eq(log.join(' '), 'm1 u1 m2 u2 m3 u3 t1 t2 t3', 'order of listener calls, their microtasks and their timeouts');
+  });
+
+  // The attributes and methods of a message event during and after its dispatch (DOM §2.2,
+  // §2.9; HTML §9.4.3 MessageEvent).
+  scenario('events.message-event-members', async (t) => {
+    const es = t.es(t.url({ body: 'data: a\n\n', hold: 'forever' }));
+    let during = null, ev = null;
+    es.onmessage = (e) => {
+      ev = e;
+      const before = performance.now();
+      e.preventDefault();
+      during = {
+        phase: e.eventPhase, current: e.currentTarget === es, target: e.target === es, src: e.srcElement === es,
+        path: e.composedPath().length === 1 && e.composedPath()[0] === es, composed: e.composed,
+        defaultPrevented: e.defaultPrevented, returnValue: e.returnValue, cancelBubble: e.cancelBubble,
+        time: typeof e.timeStamp === 'number' && e.timeStamp > 0 && e.timeStamp <= before,
+        keys: Object.keys(e), json: JSON.stringify(e), inData: 'data' in e, ports: Object.isFrozen(e.ports) && e.ports.length === 0,
+        init: typeof e.initMessageEvent + ' ' + typeof e.initEvent, consts: [e.NONE, e.AT_TARGET],
+      };
+    };
+    const rec = t.record(es);
+    await rec.untilCount('message', 1);
+    await t.sleep(0);
+    t.eq(during, {
+      phase: 2, current: true, target: true, src: true, path: true, composed: false,
+      defaultPrevented: false, returnValue: true, cancelBubble: false, time: true,
+      keys: ['isTrusted'], json: '{"isTrusted":true}', inData: true, ports: true,
+      init: 'function function', consts: [0, 2],
+    }, 'during dispatch');
+    t.eq({ phase: ev.eventPhase, current: ev.currentTarget, target: ev.target === es, path: ev.composedPath().length, data: ev.data },
+      { phase: 0, current: null, target: true, path: 0, data: 'a' }, 'after dispatch');
+  });
+
+  // waitFor polls until cond() holds, at most 5 s, then lets pending calls finish.
+  async function waitFor(t, cond) {
+    const deadline = performance.now() + 5000;
+    while (!cond() && performance.now() < deadline) await t.sleep(10);
+    await t.sleep(20);
+  }
+
+  // DOM §2.9: stopImmediatePropagation() skips the rest of the listeners; stopPropagation()
+  // and cancelBubble do not skip those of the same phase; the flags are unset for the next event.
+  scenario('events.stop-propagation', async (t) => {
+    const es = t.es(t.url({ body: 'data: 1\n\ndata: 2\n\ndata: 3\n\n', hold: 'forever' }));
+    const log = [];
+    es.addEventListener('message', (e) => {
+      log.push('first:' + e.data);
+      if (e.data === '1') e.stopImmediatePropagation();
+      if (e.data === '2') e.stopPropagation();
+      if (e.data === '3') e.cancelBubble = true;
+    });
+    es.addEventListener('message', (e) => log.push('second:' + e.data));
+    await waitFor(t, () => log.includes('second:3'));
+    t.eq(log, ['first:1', 'first:2', 'second:2', 'first:3', 'second:3'], 'listener calls');
+  });
+
+  // DOM §2.9 "dispatch": at the target, the capturing listeners are invoked first, then the
+  // others, and stopPropagation() in a capturing one skips the others.
+  scenario('events.capture-first-at-target', async (t) => {
+    const es = t.es(t.url({ body: 'data: 1\n\ndata: 2\n\n', hold: 'forever' }));
+    const log = [];
+    es.addEventListener('message', (e) => log.push('bubble:' + e.data));
+    es.addEventListener('message', (e) => {
+      log.push('capture:' + e.data);
+      if (e.data === '2') e.stopPropagation();
+    }, { capture: true });
+    await waitFor(t, () => log.includes('capture:2'));
+    t.eq(log, ['capture:1', 'bubble:1', 'capture:2'], 'listener calls');
+  });
+
+  // DOM §2.7-2.9: a listener removed during a dispatch is not called; the same callback is added
+  // once per capture value; a signal removes; once works for script-dispatched events too.
+  scenario('events.listener-list', async (t) => {
+    const es = t.es(t.url({ body: 'data: 1\n\ndata: 2\n\n', hold: 'forever' }));
+    const log = [];
+    const ctl = new AbortController();
+    const b = (e) => log.push('B:' + e.data);
+    const dup = (e) => log.push('dup:' + e.eventPhase);
+    es.addEventListener('message', (e) => {
+      log.push('A:' + e.data);
+      es.removeEventListener('message', b);
+      ctl.abort();
+    });
+    es.addEventListener('message', b);
+    es.addEventListener('message', (e) => log.push('S:' + e.data), { signal: ctl.signal });
+    es.addEventListener('message', dup);
+    es.addEventListener('message', dup);
+    es.addEventListener('message', dup, { capture: false, once: true });
+    const once = (e) => log.push('once:' + e.data);
+    es.addEventListener('message', once, { once: true });
+    es.dispatchEvent(new MessageEvent('message', { data: 'x' }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    await t.sleep(0);
+    t.eq(log, ['A:x', 'dup:2', 'once:x', 'A:1', 'dup:2', 'A:2', 'dup:2'], 'listener calls');
+  });
+
+  // Between two listeners of one event, the microtasks the first queued run (the browser calls
+  // each from a task with an empty JavaScript stack).
+  scenario('events.microtasks-run-between-listeners', async (t) => {
+    const es = t.es(t.url({ body: 'data: 1\n\ndata: 2\n\n', hold: 'forever' }));
+    const log = [];
+    es.addEventListener('message', (e) => {
+      log.push('a' + e.data);
+      Promise.resolve().then(() => log.push('u' + e.data));
+    });
+    es.addEventListener('message', (e) => log.push('b' + e.data));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    await t.sleep(0);
+    t.eq(log.join(' '), 'a1 u1 b1 a2 u2 b2', 'order');
+  });
+
+  // The events are the platform's own objects: their prototype is MessageEvent.prototype itself,
+  // and another EventTarget can dispatch one again after its dispatch.
+  scenario('events.platform-objects', async (t) => {
+    const es = t.es(t.url({ body: 'data: a\n\n', hold: 'forever' }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 1);
+    await t.sleep(0);
+    const e = rec.of('message')[0].event;
+    t.same(Object.getPrototypeOf(e), MessageEvent.prototype, 'the prototype of a message event');
+    let redispatched = null;
+    try {
+      const other = new EventTarget();
+      other.addEventListener('message', (x) => { redispatched = x.data; });
+      other.dispatchEvent(e);
+    } catch (err) {
+      redispatched = String(err);
+    }
+    t.eq(redispatched, 'a', 'dispatching the event again at another target');
   });
 })();

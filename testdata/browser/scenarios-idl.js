@@ -233,4 +233,13 @@
     await t.sleep(300);
     t.eq(rec.summary(), '[]', 'events after close() before any event');
   });
+
+  // addEventListener and removeEventListener are EventTarget's, inherited.
+  scenario('idl.listener-methods-inherited', (t) => {
+    const es = t.es(quiet(t));
+    for (const name of ['addEventListener', 'removeEventListener', 'dispatchEvent']) {
+      t.ok(!Object.prototype.hasOwnProperty.call(EventSource.prototype, name), name + ' is not an own property of EventSource.prototype');
+      t.same(es[name], EventTarget.prototype[name], 'es.' + name);
+    }
+  });
 })();
