@@ -1,6 +1,7 @@
 # make run   builds and serves the demo on http://127.0.0.1:8080 (PORT=... to change)
 # make test  installs what the tests need where it is missing, builds, and runs every test
-.PHONY: run test build deps test-native test-wasm test-browser fuzz bench clean
+# make bench builds and compares the polyfill with Chromium's EventSource (cmd/bench)
+.PHONY: run test build deps test-native test-wasm test-browser fuzz bench bench-go clean
 
 PORT ?= 8080
 FUZZTIME ?= 2m
@@ -38,7 +39,13 @@ fuzz:
 	go test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/parse
 	go test -run XXX -fuzz '^FuzzUTF8$$' -fuzztime $(FUZZTIME) ./internal/parse
 
-bench:
+# The polyfill against Chromium's own EventSource, in headless Chromium (cmd/bench): a table of
+# medians on stdout, every sample in bench.json. BENCHFLAGS=-quick for a short run.
+bench: build
+	go run ./cmd/bench -dist web -json bench.json $(BENCHFLAGS)
+
+# The parser's Go micro-benchmarks.
+bench-go:
 	go test -run XXX -bench . -benchmem ./internal/parse
 
 clean:

@@ -3,11 +3,12 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
 // newHandler serves the demo page, the polyfill's files and the demo streams. Streams end when
@@ -18,34 +19,11 @@ func newHandler(root string, done <-chan struct{}) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		http.ServeFile(w, r, filepath.Join(root, "index.html"))
 	})
-	mux.Handle("GET /web/", http.StripPrefix("/web/", staticFiles(filepath.Join(root, "web"))))
+	mux.Handle("GET /web/", http.StripPrefix("/web/", webfiles.Handler(filepath.Join(root, "web"), "no-cache")))
 	mux.HandleFunc("GET /clock", func(w http.ResponseWriter, r *http.Request) { clock(w, r, done) })
 	mux.HandleFunc("GET /feed", func(w http.ResponseWriter, r *http.Request) { feed(w, r, done) })
 	mux.HandleFunc("GET /flaky", func(w http.ResponseWriter, r *http.Request) { flaky(w, r, done) })
 	return mux
-}
-
-// staticFiles serves dir, sending a precompressed .br or .gz file where the client accepts it
-// (build.sh writes them) with Content-Encoding, and .wasm as application/wasm.
-func staticFiles(dir string) http.Handler {
-	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
-		if ctype := map[string]string{".wasm": "application/wasm", ".js": "text/javascript; charset=utf-8"}[filepath.Ext(name)]; ctype != "" {
-			w.Header().Set("Content-Type", ctype)
-		}
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Add("Vary", "Accept-Encoding")
-		accept := r.Header.Get("Accept-Encoding")
-		for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-			if strings.Contains(accept, enc.token) && fileExists(name+enc.ext) {
-				w.Header().Set("Content-Encoding", enc.token)
-				http.ServeFile(w, r, name+enc.ext)
-				return
-			}
-		}
-		files.ServeHTTP(w, r)
-	})
 }
 
 // startStream writes the headers of an event stream.
@@ -123,9 +101,4 @@ func wait(r *http.Request, done <-chan struct{}, next <-chan time.Time) bool {
 	case <-done:
 		return false
 	}
-}
-
-func fileExists(name string) bool {
-	fi, err := os.Stat(name)
-	return err == nil && !fi.IsDir()
 }

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssewasm/eventsource/internal/parse"
+)
+
+func TestPercentile(t *testing.T) {
+	for _, tt := range []struct {
+		v    []float64
+		p    float64
+		want float64
+	}{
+		{[]float64{3, 1, 2}, 50, 2},
+		{[]float64{4, 1, 3, 2}, 50, 2.5},
+		{[]float64{5}, 99, 5},
+		{[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 90, 10},
+		{[]float64{0, 100}, 99, 99},
+		{[]float64{2, 1}, 100, 2},
+		{[]float64{2, 1}, 0, 1},
+	} {
+		if got := percentile(tt.v, tt.p); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("percentile(%v, %v) = %v, want %v", tt.v, tt.p, got, tt.want)
+		}
+	}
+	if got := median(nil); !math.IsNaN(got) {
+		t.Errorf("median(nil) = %v, want NaN", got)
+	}
+}
+
+// tallyHandler tallies the events a parser finds.
+type tallyHandler struct {
+	tally
+	types int // events of a type other than message
+}
+
+func (h *tallyHandler) Event(e *parse.Event) {
+	if len(e.Type) > 0 && string(e.Type) != "message" {
+		h.types++
+	}
+	h.add(string(e.Data))
+}
+
+func (h *tallyHandler) Retry(int64) {}
+
+// TestStreamsParse checks that the bodies the server sends parse back, in chunks of any size,
+// into exactly the events that their tally says, and that the tallies are the intended ones.
+func TestStreamsParse(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		s      *stream
+		n, sum int
+	}{
+		{"1000x64", manyEvents(1000, 64, 0), 1000, 64000},
+		{"300x1024", manyEvents(300, 1024, 7), 300, 300 * 1024},
+		{"short", manyEvents(12, 3, 0), 12, 36},
+		{"1MiB-lines", bigEvent(1<<20, 1024), 1, 1<<20 + 1023},
+		{"1MiB-line", bigEvent(1<<20, 0), 1, 1 << 20},
+	} {
+		if tt.s.want.N != tt.n || tt.s.want.Sum != tt.sum {
+			t.Errorf("%s: tally %d events of %d bytes, want %d of %d", tt.name, tt.s.want.N, tt.s.want.Sum, tt.n, tt.sum)
+		}
+		for _, chunk := range []int{1, 7, 4096, len(tt.s.body)} {
+			var h tallyHandler
+			p := parse.New(&h, "")
+			for b := tt.s.body; len(b) > 0; b = b[min(chunk, len(b)):] {
+				p.Feed(b[:min(chunk, len(b))])
+			}
+			if h.tally != tt.s.want || h.types != 0 {
+				t.Errorf("%s in %d-byte chunks: parsed %+v (%d typed), want %+v", tt.name, chunk, h.tally, h.types, tt.s.want)
+			}
+		}
+	}
+	if s := manyEvents(3, 64, 0); !strings.HasPrefix(s.want.First, "00000000") || !strings.HasPrefix(s.want.Last, "00000002") {
+		t.Errorf("events do not start with their index: first %q, last %q", s.want.First, s.want.Last)
+	}
+}
+
+func TestSignature(t *testing.T) {
+	if got, want := signature("abc"), "abc|3|abc"; got != want {
+		t.Errorf("signature = %q, want %q", got, want)
+	}
+	long := strings.Repeat("x", 40) + "middle" + strings.Repeat("y", 40)
+	if got, want := signature(long), strings.Repeat("x", 40)+"|86|"+strings.Repeat("y", 40); got != want {
+		t.Errorf("signature = %q, want %q", got, want)
+	}
+}
+
+func TestTable(t *testing.T) {
+	var r results
+	for _, rep := range []float64{1, 2, 3} {
+		r.add("tp-64", "native", []measure{{"events/s", 200000 * rep}, {"CPU ms", 10 * rep}})
+		r.add("tp-64", "polyfill", []measure{{"events/s", 100000 * rep}, {"CPU ms", 30 * rep}})
+		r.add("big-8m-line", "native", []measure{{"open→message ms", 10}})
+		r.add("big-32m-line", "native", []measure{{"open→message ms", 40 * rep}})
+		r.add("memory", "polyfill", []measure{{"wasm MiB after stream 1", 4}})
+	}
+	r.finish([]int{8, 32})
+	want := `| workload     | metric                  | native | polyfill | ratio |
+| ------------ | ----------------------- | -----: | -------: | ----: |
+| tp-64        | events/s                |   400k |     200k |  0.50 |
+| tp-64        | CPU ms                  |   20.0 |     60.0 |  3.00 |
+| big-8m-line  | open→message ms         |   10.0 |        - |     - |
+| big-32m-line | open→message ms         |   80.0 |        - |     - |
+| big-line     | 32m/8m time             |      8 |        - |     - |
+| memory       | wasm MiB after stream 1 |      - |        4 |     - |
+`
+	if got := r.table(); got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+	sizes := sizesTable([]fileSize{{"a.wasm", 1000, 400, 300}, {"a.js", 10, 8, -1}})
+	if !strings.Contains(sizes, "| total  | 1010 |  408 |      - |") {
+		t.Errorf("sizes table has no total without brotli:\n%s", sizes)
+	}
+}
+
+// TestServer reads a stream written 7 bytes per flush and a page from the server.
+func TestServer(t *testing.T) {
+	st := manyEvents(50, 64, 7)
+	srv, err := newServer(t.TempDir(), map[string]*stream{"s": st}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.close()
+	res, err := http.Get(srv.url + "/events/s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, len(st.body))
+	_, err = io.ReadFull(res.Body, body)
+	res.Body.Close()
+	if err != nil || string(body) != string(st.body) || res.Header.Get("Content-Type") != "text/event-stream" {
+		t.Errorf("/events/s: %v, %q, %d bytes, want the stream's %d", err, res.Header.Get("Content-Type"), len(body), len(st.body))
+	}
+	for impl, script := range map[string]bool{"native&mode=startup": false, "polyfill&mode=startup": true, "native": true} {
+		res, err := http.Get(srv.url + "/page?impl=" + impl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if got := strings.Contains(string(page), `src="/dist/eventsource.js"`); err != nil || got != script {
+			t.Errorf("page %s: %v; loads the polyfill: %v, want %v", impl, err, got, script)
+		}
+	}
+}

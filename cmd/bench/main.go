@@ -1,0 +1,230 @@
+// Command bench measures the polyfill against the browser's own EventSource in headless
+// Chromium (make bench): throughput of small and 1 KiB events, big events, a stream cut into
+// 7-byte flushes, latency, startup, memory, and the size of the files it ships.
+//
+// Each workload runs -reps times per implementation, interleaved (native, polyfill, native,
+// ...), each run in a fresh tab. Every run checks that exactly the events sent arrived, or it
+// fails, and then bench exits with status 1. Progress goes to stderr; the medians, and their
+// ratios polyfill/native, go to stdout as a markdown table; -json writes every sample.
+//
+// Usage:
+//
+//	go run ./cmd/bench -dist web [-quick] [-reps N] [-only REGEX] [-json FILE]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ssewasm/eventsource/internal/browser"
+)
+
+// params sizes the workloads.
+type params struct {
+	Reps          int           `json:"reps"`
+	Timeout       time.Duration `json:"timeoutNs"`     // of each run
+	SmallEvents   int           `json:"smallEvents"`   // tp-64's, of 64 B
+	LargeEvents   int           `json:"largeEvents"`   // tp-1k's, of 1 KiB
+	BigMiB        []int         `json:"bigMiB"`        // sizes of the big events
+	ChunkedEvents int           `json:"chunkedEvents"` // of 64 B, written ChunkWrite bytes per flush
+	ChunkWrite    int           `json:"chunkWrite"`
+	LatencyEvents int           `json:"latencyEvents"` // one per LatencyEvery
+	LatencyEvery  time.Duration `json:"latencyEveryNs"`
+	MemoryEvents  int           `json:"memoryEvents"`  // of 64 B
+	MemoryRepeats int           `json:"memoryRepeats"` // streams after the first, in the same page
+}
+
+var (
+	fullParams = params{
+		Reps: 5, SmallEvents: 100_000, LargeEvents: 10_000, BigMiB: []int{8, 32},
+		ChunkedEvents: 10_000, ChunkWrite: 7,
+		LatencyEvents: 200, LatencyEvery: 20 * time.Millisecond,
+		MemoryEvents: 100_000, MemoryRepeats: 3,
+	}
+	quickParams = params{
+		Reps: 3, SmallEvents: 30_000, LargeEvents: 3_000, BigMiB: []int{2, 8},
+		ChunkedEvents: 3_000, ChunkWrite: 7,
+		LatencyEvents: 50, LatencyEvery: 20 * time.Millisecond,
+		MemoryEvents: 30_000, MemoryRepeats: 3,
+	}
+)
+
+// bench is one benchmark run.
+type bench struct {
+	p       params
+	srv     *server
+	browser context.Context // the browser's chromedp context
+	ids     int             // the last /ticks stream id
+}
+
+// report is what -json writes.
+type report struct {
+	Chromium string     `json:"chromium"`
+	Dist     string     `json:"dist"`
+	Started  time.Time  `json:"started"`
+	Params   params     `json:"params"`
+	Results  *results   `json:"results"`
+	Sizes    []fileSize `json:"sizes,omitempty"`
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	dist := flag.String("dist", "web", "the built polyfill: eventsource.js and what it loads")
+	reps := flag.Int("reps", 0, "repetitions per workload and implementation (default 5, 3 with -quick)")
+	quick := flag.Bool("quick", false, "smaller workloads and 3 repetitions")
+	only := flag.String("only", "", "run only the workloads whose name matches this regexp (sizes is one)")
+	jsonFile := flag.String("json", "", "write every sample, the medians and the parameters to this file")
+	chromium := flag.String("chromium", "", "Chromium's binary (default $CHROMIUM or /usr/bin/chromium)")
+	timeout := flag.Duration("timeout", 60*time.Second, "time limit of each run")
+	flag.Parse()
+
+	p := fullParams
+	if *quick {
+		p = quickParams
+	}
+	if *reps > 0 {
+		p.Reps = *reps
+	}
+	p.Timeout = *timeout
+	onlyRe, err := regexp.Compile(*only)
+	if err != nil {
+		return fmt.Errorf("-only: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(*dist, "eventsource.js")); err != nil {
+		return fmt.Errorf("-dist: %w (run make build)", err)
+	}
+
+	var ws []*workload
+	streams := map[string]*stream{"warmup": manyEvents(1000, 64, 0)}
+	for _, w := range workloads(p) {
+		if onlyRe.MatchString(w.name) {
+			if w.newStream != nil {
+				w.stream = w.newStream()
+				streams[w.name] = w.stream
+			}
+			ws = append(ws, w)
+		}
+	}
+	rep := report{Dist: *dist, Started: time.Now(), Params: p, Results: &results{}}
+	if onlyRe.MatchString("sizes") {
+		if rep.Sizes, err = distSizes(*dist); err != nil {
+			return err
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(ws) > 0 {
+		if rep.Chromium, err = runWorkloads(ctx, *chromium, *dist, p, ws, rep.Results, streams); err != nil {
+			return err
+		}
+	}
+	rep.Results.finish(p.BigMiB)
+
+	fmt.Printf("Polyfill (%s) vs native EventSource, %s, median of %d, ratio = polyfill/native\n\n", *dist, rep.Chromium, p.Reps)
+	fmt.Print(rep.Results.table())
+	if rep.Sizes != nil {
+		fmt.Printf("\nSizes of %s (bytes)\n\n%s", *dist, sizesTable(rep.Sizes))
+	}
+	if *jsonFile != "" {
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err == nil {
+			err = os.WriteFile(*jsonFile, append(data, '\n'), 0o644)
+		}
+		if err != nil {
+			return fmt.Errorf("writing -json: %w", err)
+		}
+	}
+	if n := len(rep.Results.Errors); n > 0 {
+		fmt.Printf("\nFailures:\n\n- %s\n", strings.Join(rep.Results.Errors, "\n- "))
+		return fmt.Errorf("%d runs failed", n)
+	}
+	return ctx.Err()
+}
+
+// runWorkloads starts the server and Chromium, and runs the workloads into res. It returns
+// Chromium's version.
+func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workload, res *results, streams map[string]*stream) (string, error) {
+	srv, err := newServer(dist, streams, p.Timeout*4/5)
+	if err != nil {
+		return "", err
+	}
+	defer srv.close()
+	if bin == "" {
+		if bin = browser.Chromium.Find(); bin == "" {
+			return "", errors.New("chromium not found: install it or give -chromium")
+		}
+	}
+	bctx, version, stopBrowser, err := startChromium(ctx, bin, p.Timeout)
+	if err != nil {
+		return "", err
+	}
+	defer stopBrowser()
+	b := &bench{p: p, srv: srv, browser: bctx}
+	fmt.Fprintf(os.Stderr, "bench: %s, serving %s on %s, %d reps\n", version, dist, srv.url, p.Reps)
+
+	for _, impl := range impls {
+		err := inTab(bctx, p.Timeout, func(ctx context.Context) error {
+			if err := b.open(ctx, impl, ""); err != nil {
+				return err
+			}
+			_, err := readWant(ctx, "/events/warmup", streams["warmup"].want)
+			return err
+		})
+		if err != nil {
+			return version, fmt.Errorf("warm-up of %s: %w", impl, err)
+		}
+	}
+	for _, w := range ws {
+		failures := map[string]int{}
+		for rep := 1; rep <= p.Reps; rep++ {
+			for _, impl := range impls {
+				if ctx.Err() != nil {
+					return version, ctx.Err()
+				}
+				if failures[impl] >= 2 {
+					continue
+				}
+				start := time.Now()
+				var ms []measure
+				err := inTab(bctx, p.Timeout, func(ctx context.Context) error {
+					var err error
+					ms, err = w.run(ctx, b, w, impl)
+					return err
+				})
+				tag := fmt.Sprintf("[%s %d/%d] %-8s", w.name, rep, p.Reps, impl)
+				if err != nil {
+					failures[impl]++
+					if errors.Is(err, errTimeout) {
+						failures[impl] = 2 // skip its other reps: they would time out too
+					}
+					res.Errors = append(res.Errors, fmt.Sprintf("%s %s (rep %d): %v", w.name, impl, rep, err))
+					fmt.Fprintf(os.Stderr, "%s FAILED: %v\n", tag, err)
+					continue
+				}
+				res.add(w.name, impl, ms)
+				var parts []string
+				for _, m := range ms {
+					parts = append(parts, m.metric+" "+formatValue(m.value, true))
+				}
+				fmt.Fprintf(os.Stderr, "%s %s (%.1fs)\n", tag, strings.Join(parts, ", "), time.Since(start).Seconds())
+			}
+		}
+	}
+	return version, nil
+}
