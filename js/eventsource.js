@@ -61,7 +61,7 @@
   const ownProto = (base) => base && Object.create(base.prototype, { constructor: { value: base, writable: true, configurable: true } });
   const eventProto = ownProto(g.Event);
   const messageProto = ownProto(g.MessageEvent) || ownProto(g.Event);
-  let newEvent, newMessage, fire; // set in SourceEvent's static block
+  let newEvent, newMessage, fire, fireOne, finish; // set in SourceEvent's static block
 
   // Stamp's constructor returns the object it is given, so that a subclass's fields (private
   // ones too) are defined on an object of any prototype.
@@ -171,22 +171,37 @@
       // listener: fire awaits once after each call for that.
       fire = async (e, target, list) => {
         const listeners = list.slice();
-        e.#dispatching = true;
-        e.#current = target;
-        e.#phase = AT_TARGET;
+        begin(e, target);
         for (let capturing = 1; capturing >= 0 && !(e.#flags & STOP); capturing--) {
           for (const l of listeners) {
             if (l.removed || l.capture !== (capturing === 1)) continue;
-            if (l.once) l.remove();
-            try {
-              call(l.callback, e, target);
-            } catch (err) {
-              report(err);
-            }
+            invoke(e, target, l);
             await undefined;
             if (e.#flags & STOP_IMMEDIATE) break;
           }
         }
+        finish(e);
+      };
+      // fireOne and then finish, with an await between them, do what fire does when there is
+      // one listener, without its copy of the list and its promise.
+      fireOne = (e, target, l) => {
+        begin(e, target);
+        invoke(e, target, l);
+      };
+      const begin = (e, target) => {
+        e.#dispatching = true;
+        e.#current = target;
+        e.#phase = AT_TARGET;
+      };
+      const invoke = (e, target, l) => {
+        if (l.once) l.remove();
+        try {
+          call(l.callback, e, target);
+        } catch (err) {
+          report(err);
+        }
+      };
+      finish = (e) => {
         e.#dispatching = false;
         e.#current = null;
         e.#phase = NONE;
@@ -325,6 +340,7 @@
     #id = 0;
     #started = false;
     #origin = "";
+    #lastEventId = ""; // of the last message record (see wasm/batch.go)
     #options = null; // the checked extensions of the init dictionary, or null
     #prefetched = null; // {promise, ctrl}: the first request, started before the wasm was ready
     #batches = []; // [{parts, kinds, k, p, time}] records not dispatched yet
@@ -461,9 +477,10 @@
         if (hl[type]) this.#find(type, hl[type], false).remove();
         hl[type] = null;
       } else if (!hl[type]) {
-        hl[type] = (event) => {
+        // Called with this = the current target, this EventSource.
+        hl[type] = function (event) {
           const h = this.#handlers[type];
-          if (typeof h === "function") h.call(event.currentTarget, event);
+          if (typeof h === "function") h.call(this, event);
         };
         this.#add(type, hl[type], false, false, undefined, undefined);
       }
@@ -546,16 +563,27 @@
       for (let b; (b = this.#batches[0]) && this.#readyState !== CLOSED;) {
         const kind = b.kinds[b.k++], parts = b.parts, p = b.p;
         if (b.k === b.kinds.length) this.#batches.shift();
-        if (kind === "m") {
-          b.p = p + 3;
-          const type = parts[p] || "message", list = this.#listeners.get(type);
-          if (list && list.length) await fire(newMessage(type, this, b.time, parts[p + 2], this.#origin, parts[p + 1]), this, list);
+        let e, list;
+        if (kind === "d" || kind === "m") {
+          let type = "message", data;
+          if (kind === "d") {
+            b.p = p + 1;
+            data = parts[p];
+          } else {
+            b.p = p + 3;
+            type = parts[p] || type;
+            this.#lastEventId = parts[p + 1];
+            data = parts[p + 2];
+          }
+          list = this.#listeners.get(type);
+          if (list === undefined || list.length === 0) continue;
+          e = newMessage(type, this, b.time, data, this.#origin, this.#lastEventId);
         } else if (kind === "o") {
           // "Announce the connection": readyState OPEN, fire open.
           b.p = p + 1;
           this.#origin = parts[p];
           this.#readyState = OPEN;
-          await this.#fire(newEvent("open", this, b.time));
+          e = newEvent("open", this, b.time);
         } else if (kind === "e") {
           // "Reestablish the connection" (a retry delay follows: CONNECTING) or "fail the
           // connection" (none: CLOSED); either way, fire error.
@@ -563,7 +591,16 @@
           const retry = parts[p + 3];
           this.#readyState = retry === "" ? CLOSED : CONNECTING;
           if (this.#readyState === CLOSED) this.#started = false;
-          await this.#fire(errorEvent(this, parts[p], +parts[p + 1], parts[p + 2], retry === "" ? -1 : +retry));
+          e = errorEvent(this, parts[p], +parts[p + 1], parts[p + 2], retry === "" ? -1 : +retry);
+        }
+        if (e === undefined || (list ??= this.#listeners.get(e.type)) === undefined || list.length === 0) continue;
+        if (list.length > 1) {
+          await fire(e, this, list);
+        } else {
+          // The common case, as fire does it but without its copy of the list and its promise.
+          fireOne(e, this, list[0]);
+          await undefined;
+          finish(e);
         }
       }
     }

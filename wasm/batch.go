@@ -20,6 +20,8 @@ import (
 // of the stream, and the status text of a response cannot hold one), followed by the record
 // kinds, one letter per record:
 //
+//	d  a message event of type "message" with the lastEventId of the message record before
+//	   it ("" before the first): data
 //	m  a message event: type ("" for "message"), lastEventId, data
 //	o  the connection is open: the origin of the messages that follow
 //	e  an error event: reason, status, statusText, retry delay in ms ("" when the
@@ -31,6 +33,7 @@ type batchHandler struct {
 	onPanic func(error)
 	buf     []byte // the fields
 	kinds   []byte // the record kinds
+	lastID  string // the lastEventId of the last message record
 }
 
 func (h *batchHandler) Opened(origin string) {
@@ -40,6 +43,13 @@ func (h *batchHandler) Opened(origin string) {
 }
 
 func (h *batchHandler) Message(ev *parse.Event) {
+	if len(ev.Type) == 0 && ev.LastEventID == h.lastID {
+		h.buf = append(h.buf, ev.Data...)
+		h.buf = append(h.buf, '\r')
+		h.kinds = append(h.kinds, 'd')
+		return
+	}
+	h.lastID = ev.LastEventID
 	h.buf = append(h.buf, ev.Type...)
 	h.buf = append(h.buf, '\r')
 	h.buf = append(h.buf, ev.LastEventID...)

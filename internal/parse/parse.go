@@ -97,15 +97,13 @@ func (p *Parser) Feed(b []byte) {
 			b = b[1:]
 		}
 	}
-	// nextLF is the index of the first LF in b, or -1 for none. It is kept across lines, so that
-	// a chunk of CR-only line ends is not rescanned for an LF once per line.
-	nextLF := bytes.IndexByte(b, '\n')
+	// nextLF and nextCR are the indexes of the first LF and CR in b, or -1 for none. They are
+	// kept across lines, so that the chunk is scanned once for each, not once per line.
+	nextLF, nextCR := bytes.IndexByte(b, '\n'), bytes.IndexByte(b, '\r')
 	for len(b) > 0 {
 		end := nextLF
-		if end < 0 {
-			end = bytes.IndexByte(b, '\r')
-		} else if cr := bytes.IndexByte(b[:end], '\r'); cr >= 0 {
-			end = cr
+		if nextCR >= 0 && (end < 0 || nextCR < end) {
+			end = nextCR
 		}
 		if end < 0 {
 			if p.direct {
@@ -143,6 +141,11 @@ func (p *Parser) Feed(b []byte) {
 		if nextLF >= 0 {
 			if nextLF -= next; nextLF < 0 {
 				nextLF = bytes.IndexByte(b, '\n')
+			}
+		}
+		if nextCR >= 0 {
+			if nextCR -= next; nextCR < 0 {
+				nextCR = bytes.IndexByte(b, '\r')
 			}
 		}
 	}
