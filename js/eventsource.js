@@ -509,7 +509,7 @@
       this.#started = true;
       const pre = this.#prefetched;
       this.#prefetched = null;
-      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch) => this.#receive(batch), this.#options,
+      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch, last) => this.#receive(batch, last), this.#options,
         pre ? pre.promise : undefined, pre ? pre.ctrl : undefined);
       if (err) {
         console.error("EventSource:", err);
@@ -545,10 +545,11 @@
 
     // #receive takes a batch from Go. Its records are dispatched in order by #pump, which
     // starts in a microtask: the Go side is still in its call.
-    #receive(batch) {
+    #receive(batch, last) {
       if (this.#readyState === CLOSED) return;
       const parts = batch.split("\r");
       const kinds = parts.pop();
+      if (last !== undefined) parts.push(last); // a big event's data
       this.#batches.push({ parts, kinds, k: 0, p: 0, time: performance.now() });
       if (!this.#pumping) {
         this.#pumping = true;

@@ -27,7 +27,9 @@ import (
 //	e  an error event: reason, status, statusText, retry delay in ms ("" when the
 //	   connection failed and readyState becomes CLOSED), message (the underlying error)
 //
-// The shim splits it with one String.prototype.split and dispatches the records in order.
+// The shim splits it with one String.prototype.split and dispatches the records in order. The
+// data of a big event is not copied into the batch: it comes as a second argument, which the
+// shim appends to the fields.
 type batchHandler struct {
 	deliver safejs.Value
 	onPanic func(error)
@@ -43,21 +45,39 @@ func (h *batchHandler) Opened(origin string) {
 }
 
 func (h *batchHandler) Message(ev *parse.Event) {
-	if len(ev.Type) == 0 && ev.LastEventID == h.lastID {
-		h.buf = append(h.buf, ev.Data...)
+	big := len(ev.Data) >= bigData
+	if big {
+		h.Flush() // the records before it go first
+	}
+	kind := byte('d')
+	if len(ev.Type) != 0 || ev.LastEventID != h.lastID {
+		kind = 'm'
+		h.lastID = ev.LastEventID
+		h.buf = append(h.buf, ev.Type...)
 		h.buf = append(h.buf, '\r')
-		h.kinds = append(h.kinds, 'd')
+		h.buf = append(h.buf, ev.LastEventID...)
+		h.buf = append(h.buf, '\r')
+	}
+	h.kinds = append(h.kinds, kind)
+	if big {
+		// A big event's data is not copied into the batch: it goes as the call's second
+		// argument, the record's last field.
+		h.deliver2(unsafe.String(unsafe.SliceData(ev.Data), len(ev.Data)))
 		return
 	}
-	h.lastID = ev.LastEventID
-	h.buf = append(h.buf, ev.Type...)
-	h.buf = append(h.buf, '\r')
-	h.buf = append(h.buf, ev.LastEventID...)
-	h.buf = append(h.buf, '\r')
 	h.buf = append(h.buf, ev.Data...)
 	h.buf = append(h.buf, '\r')
-	h.kinds = append(h.kinds, 'm')
+	if len(h.buf) >= flushAt {
+		h.Flush()
+	}
 }
+
+// bigData is the size from which an event's data is handed over on its own.
+const bigData = 64 << 10
+
+// flushAt is the size from which a batch is delivered before the end of its network chunk, so
+// that a large chunk of small events does not make a batch of its size.
+const flushAt = 256 << 10
 
 func (h *batchHandler) Error(e *core.Error) {
 	h.field(string(e.Reason))
@@ -84,14 +104,24 @@ func (h *batchHandler) field(s string) {
 
 // Flush delivers the records gathered since the last flush, if any, in one call.
 func (h *batchHandler) Flush() {
-	if len(h.kinds) == 0 {
-		return
+	if len(h.kinds) != 0 {
+		h.deliver2("")
 	}
+}
+
+// deliver2 delivers the records gathered, the last field of the last one being last if it is
+// not empty (JavaScript appends it to the fields).
+func (h *batchHandler) deliver2(last string) {
 	h.buf = append(h.buf, h.kinds...)
-	// The string is only read during the call (JavaScript decodes it into its own), so it may
-	// alias the buffer: no copy.
+	// The strings are only read during the call (JavaScript decodes them into its own), so they
+	// may alias Go memory: no copy.
 	s := unsafe.String(unsafe.SliceData(h.buf), len(h.buf))
-	_, err := h.deliver.Invoke(s)
+	var err error
+	if last == "" {
+		_, err = h.deliver.Invoke(s)
+	} else {
+		_, err = h.deliver.Invoke(s, last)
+	}
 	h.buf, h.kinds = h.buf[:0], h.kinds[:0]
 	if err != nil && h.onPanic != nil {
 		h.onPanic(err)

@@ -293,19 +293,26 @@ func (s *Source) request(ctx context.Context) (*Request, error) {
 func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
 	// A new stream: its buffers start empty, and pending data of the last one is discarded.
 	s.parser.Reset()
-	if s.buf == nil {
-		s.buf = make([]byte, readSize)
+	next := func() ([]byte, error) {
+		if s.buf == nil {
+			s.buf = make([]byte, readSize)
+		}
+		n, err := body.Read(s.buf)
+		return s.buf[:n], err
+	}
+	if cr, ok := body.(ChunkReader); ok {
+		next = cr.ReadChunk
 	}
 	for {
-		n, err := body.Read(s.buf)
+		chunk, err := next()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if n > 0 {
+		if len(chunk) > 0 {
 			if idle != nil {
 				idle.Reset(s.cfg.IdleTimeout)
 			}
-			s.parser.Feed(s.buf[:n])
+			s.parser.Feed(chunk)
 			s.handler.Flush()
 		}
 		if err != nil {

@@ -396,3 +396,44 @@ func TestSourceCloseDuringReconnectDelay(t *testing.T) {
 		t.Fatalf("%d requests, want 1", n)
 	}
 }
+
+// chunkBody is a body that is read chunk by chunk (ChunkReader); Read must not be used.
+type chunkBody struct{ fakeBody }
+
+func (b *chunkBody) Read([]byte) (int, error) { panic("Read called on a ChunkReader") }
+
+func (b *chunkBody) ReadChunk() ([]byte, error) {
+	if len(b.chunks) > 0 {
+		c := []byte(b.chunks[0])
+		b.chunks = b.chunks[1:]
+		return c, nil
+	}
+	return nil, b.end
+}
+
+// chunkTransport answers with chunkBody bodies.
+type chunkTransport struct{ fakeTransport }
+
+func (f *chunkTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
+	resp, err := f.fakeTransport.Fetch(ctx, req)
+	if err == nil {
+		resp.Body = &chunkBody{*resp.Body.(*fakeBody)}
+	}
+	return resp, err
+}
+
+func TestSourceReadsChunks(t *testing.T) {
+	ft := &chunkTransport{fakeTransport{replies: []reply{
+		{chunks: []string{"data: a", "\n\nid: 1\ndata: b\n", "\n"}},
+	}}}
+	l := newLog()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	const last = "error end-of-stream status=200 retry=true in=1ms"
+	l.stopAt, l.cancel = last, cancel
+	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(ctx)
+	got := strings.Join(l.Lines(), "|")
+	if want := `open http://127.0.0.1:1|message message "a" id=|message message "b" id=1|` + last; got != want {
+		t.Errorf("log:\n got %s\nwant %s", got, want)
+	}
+}

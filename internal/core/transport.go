@@ -44,6 +44,15 @@ type Body interface {
 	Close() error
 }
 
+// ChunkReader is a Body that can hand over each chunk as it arrived from the network, without
+// copying it into a buffer of the reader's: the fetch() transport reads whole chunks anyway.
+// The Source parses each chunk as one.
+type ChunkReader interface {
+	// ReadChunk returns the next chunk, which stays valid until the next call, or io.EOF at
+	// the end of the body, or another error when the connection broke.
+	ReadChunk() ([]byte, error)
+}
+
 // Transport fetches event streams. Native Go uses net/http; the wasm build uses fetch().
 type Transport interface {
 	// Fetch sends req and returns the response once its headers have arrived. An error means

@@ -139,66 +139,85 @@ func (b *bodyReader) fail(err error) {
 	}
 }
 
-// copyChunk copies the value of a read() result into a Go buffer; nil means done.
+// copyChunk copies the value of a read() result into a Go buffer; nil means done. It crosses
+// into JavaScript as few times as it can: {done: true} has no value, and a chunk's length is
+// only asked for when it may not fit the buffer.
 func (b *bodyReader) copyChunk(result safejs.Value) ([]byte, error) {
-	done, err := result.Get("done")
-	if err != nil {
-		return nil, err
-	}
-	if isDone, err := done.Bool(); err != nil || isDone {
-		return nil, err
-	}
 	value, err := result.Get("value")
 	if err != nil {
 		return nil, err
 	}
-	n, err := value.Length()
-	if err != nil {
-		return nil, err
+	if value.IsUndefined() {
+		return nil, nil
 	}
 	var buf []byte
 	select {
 	case buf = <-b.free:
 	default:
+		buf = make([]byte, minChunkBuffer)
 	}
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if _, err := safejs.CopyBytesToGo(buf, value); err != nil {
+	n, err := safejs.CopyBytesToGo(buf[:cap(buf)], value)
+	if err != nil {
 		return nil, err
 	}
-	return buf, nil
+	if n == cap(buf) {
+		// The chunk may be larger than the buffer: copy it again into one of its size.
+		if n, err = value.Length(); err != nil {
+			return nil, err
+		}
+		if n > cap(buf) {
+			buf = make([]byte, n)
+			if n, err = safejs.CopyBytesToGo(buf, value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return buf[:n], nil
 }
+
+// minChunkBuffer is the size of a new chunk buffer; one that a chunk outgrows is replaced by
+// one of the chunk's size.
+const minChunkBuffer = 64 << 10
 
 // Read returns the rest of the current chunk, or waits for the next one.
 func (b *bodyReader) Read(p []byte) (int, error) {
 	if len(b.rest) == 0 {
-		if b.cur != nil {
-			select {
-			case b.free <- b.cur[:0]:
-			default:
-			}
-			b.cur = nil
+		data, err := b.ReadChunk()
+		if err != nil {
+			return 0, err
 		}
-		var c chunk
-		select {
-		case c = <-b.chunks:
-		case <-b.ctx.Done():
-			return 0, b.ctx.Err()
-		}
-		if c.err != nil {
-			b.chunks <- c // the end stays the end
-			return 0, c.err
-		}
-		b.cur, b.rest = c.data, c.data
-		b.mu.Lock()
-		b.readLocked() // resume reading ahead if it had stopped
-		b.mu.Unlock()
+		b.rest = data
 	}
 	n := copy(p, b.rest)
 	b.rest = b.rest[n:]
 	return n, nil
+}
+
+// ReadChunk returns the next chunk, or waits for it (core.ChunkReader). The chunk before it is
+// done with: its buffer is reused.
+func (b *bodyReader) ReadChunk() ([]byte, error) {
+	if b.cur != nil {
+		select {
+		case b.free <- b.cur[:0]:
+		default:
+		}
+		b.cur, b.rest = nil, nil
+	}
+	var c chunk
+	select {
+	case c = <-b.chunks:
+	case <-b.ctx.Done():
+		return nil, b.ctx.Err()
+	}
+	if c.err != nil {
+		b.chunks <- c // the end stays the end
+		return nil, c.err
+	}
+	b.cur = c.data
+	b.mu.Lock()
+	b.readLocked() // resume reading ahead if it had stopped
+	b.mu.Unlock()
+	return c.data, nil
 }
 
 // Close aborts the fetch and releases the callbacks once no read is outstanding (the abort

@@ -215,6 +215,17 @@
     t.eq(got[1], 'after', 'the event after it');
   }, { timeout: 15000 });
 
+  // A large event of its own type and with an id, between small ones in the same chunk: order,
+  // type, id and data intact.
+  scenario('parse.large-event-type-and-id', async (t) => {
+    const big = 'x'.repeat(100000);
+    const es = t.es(t.url({ body: 'data: small\n\nevent: big\nid: 9\ndata: ' + big + '\n\ndata: after\n\n' }));
+    const rec = t.record(es, ['message', 'big', 'error']);
+    await rec.untilCount('error', 1);
+    t.eq(rec.events.filter((e) => e.msg).map((e) => e.type + ':' + e.event.lastEventId + ':' + (e.data === big ? 'BIG' : e.data)),
+      ['message::small', 'big:9:BIG', 'message:9:after'], 'events [type:lastEventId:data]');
+  }, { timeout: 15000 });
+
   scenario('parse.many-data-lines', async (t) => {
     const line = 'line ünïcödé';
     const n = 5000;
