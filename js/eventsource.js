@@ -553,7 +553,7 @@
       this.#batches.push({ parts, kinds, k: 0, p: 0, time: performance.now() });
       if (!this.#pumping) {
         this.#pumping = true;
-        queueMicrotask(() => this.#pump().finally(() => { this.#pumping = false; }));
+        queueMicrotask(() => this.#pump());
       }
     }
 
@@ -561,48 +561,54 @@
     // their microtasks have run (see fire), until none is left or close() was called. Events
     // from one network chunk share one timeStamp: the time it arrived.
     async #pump() {
-      for (let b; (b = this.#batches[0]) && this.#readyState !== CLOSED;) {
-        const kind = b.kinds[b.k++], parts = b.parts, p = b.p;
-        if (b.k === b.kinds.length) this.#batches.shift();
-        let e, list;
-        if (kind === "d" || kind === "m") {
-          let type = "message", data;
-          if (kind === "d") {
+      // #pumping is unset in the same step as the last record is found done, so that a batch
+      // received after it starts a new pump.
+      try {
+        for (let b; (b = this.#batches[0]) && this.#readyState !== CLOSED;) {
+          const kind = b.kinds[b.k++], parts = b.parts, p = b.p;
+          if (b.k === b.kinds.length) this.#batches.shift();
+          let e, list;
+          if (kind === "d" || kind === "m") {
+            let type = "message", data;
+            if (kind === "d") {
+              b.p = p + 1;
+              data = parts[p];
+            } else {
+              b.p = p + 3;
+              type = parts[p] || type;
+              this.#lastEventId = parts[p + 1];
+              data = parts[p + 2];
+            }
+            list = this.#listeners.get(type);
+            if (list === undefined || list.length === 0) continue;
+            e = newMessage(type, this, b.time, data, this.#origin, this.#lastEventId);
+          } else if (kind === "o") {
+            // "Announce the connection": readyState OPEN, fire open.
             b.p = p + 1;
-            data = parts[p];
-          } else {
-            b.p = p + 3;
-            type = parts[p] || type;
-            this.#lastEventId = parts[p + 1];
-            data = parts[p + 2];
+            this.#origin = parts[p];
+            this.#readyState = OPEN;
+            e = newEvent("open", this, b.time);
+          } else if (kind === "e") {
+            // "Reestablish the connection" (a retry delay follows: CONNECTING) or "fail the
+            // connection" (none: CLOSED); either way, fire error.
+            b.p = p + 5;
+            const retry = parts[p + 3];
+            this.#readyState = retry === "" ? CLOSED : CONNECTING;
+            if (this.#readyState === CLOSED) this.#started = false;
+            e = errorEvent(this, parts[p], +parts[p + 1], parts[p + 2], retry === "" ? -1 : +retry);
           }
-          list = this.#listeners.get(type);
-          if (list === undefined || list.length === 0) continue;
-          e = newMessage(type, this, b.time, data, this.#origin, this.#lastEventId);
-        } else if (kind === "o") {
-          // "Announce the connection": readyState OPEN, fire open.
-          b.p = p + 1;
-          this.#origin = parts[p];
-          this.#readyState = OPEN;
-          e = newEvent("open", this, b.time);
-        } else if (kind === "e") {
-          // "Reestablish the connection" (a retry delay follows: CONNECTING) or "fail the
-          // connection" (none: CLOSED); either way, fire error.
-          b.p = p + 5;
-          const retry = parts[p + 3];
-          this.#readyState = retry === "" ? CLOSED : CONNECTING;
-          if (this.#readyState === CLOSED) this.#started = false;
-          e = errorEvent(this, parts[p], +parts[p + 1], parts[p + 2], retry === "" ? -1 : +retry);
+          if (e === undefined || (list ??= this.#listeners.get(e.type)) === undefined || list.length === 0) continue;
+          if (list.length > 1) {
+            await fire(e, this, list);
+          } else {
+            // The common case, as fire does it but without its copy of the list and its promise.
+            fireOne(e, this, list[0]);
+            await undefined;
+            finish(e);
+          }
         }
-        if (e === undefined || (list ??= this.#listeners.get(e.type)) === undefined || list.length === 0) continue;
-        if (list.length > 1) {
-          await fire(e, this, list);
-        } else {
-          // The common case, as fire does it but without its copy of the list and its promise.
-          fireOne(e, this, list[0]);
-          await undefined;
-          finish(e);
-        }
+      } finally {
+        this.#pumping = false;
       }
     }
 
