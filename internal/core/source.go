@@ -293,27 +293,30 @@ func (s *Source) request(ctx context.Context) (*Request, error) {
 func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
 	// A new stream: its buffers start empty, and pending data of the last one is discarded.
 	s.parser.Reset()
-	next := func() ([]byte, error) {
-		if s.buf == nil {
-			s.buf = make([]byte, readSize)
+	parse := func(chunk []byte) {
+		if idle != nil {
+			idle.Reset(s.cfg.IdleTimeout)
 		}
-		n, err := body.Read(s.buf)
-		return s.buf[:n], err
+		s.parser.Feed(chunk)
+		s.handler.Flush()
 	}
-	if cr, ok := body.(ChunkReader); ok {
-		next = cr.ReadChunk
+	if st, ok := body.(Streamer); ok {
+		return st.Stream(ctx, func(chunk []byte) {
+			if ctx.Err() == nil && len(chunk) > 0 {
+				parse(chunk)
+			}
+		})
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, readSize)
 	}
 	for {
-		chunk, err := next()
+		n, err := body.Read(s.buf)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if len(chunk) > 0 {
-			if idle != nil {
-				idle.Reset(s.cfg.IdleTimeout)
-			}
-			s.parser.Feed(chunk)
-			s.handler.Flush()
+		if n > 0 {
+			parse(s.buf[:n])
 		}
 		if err != nil {
 			return err

@@ -397,18 +397,16 @@ func TestSourceCloseDuringReconnectDelay(t *testing.T) {
 	}
 }
 
-// chunkBody is a body that is read chunk by chunk (ChunkReader); Read must not be used.
+// chunkBody is a body that pushes its chunks (Streamer); Read must not be used.
 type chunkBody struct{ fakeBody }
 
-func (b *chunkBody) Read([]byte) (int, error) { panic("Read called on a ChunkReader") }
+func (b *chunkBody) Read([]byte) (int, error) { panic("Read called on a Streamer") }
 
-func (b *chunkBody) ReadChunk() ([]byte, error) {
-	if len(b.chunks) > 0 {
-		c := []byte(b.chunks[0])
-		b.chunks = b.chunks[1:]
-		return c, nil
+func (b *chunkBody) Stream(ctx context.Context, consume func([]byte)) error {
+	for _, c := range b.chunks {
+		consume([]byte(c))
 	}
-	return nil, b.end
+	return b.end
 }
 
 // chunkTransport answers with chunkBody bodies.

@@ -44,13 +44,13 @@ type Body interface {
 	Close() error
 }
 
-// ChunkReader is a Body that can hand over each chunk as it arrived from the network, without
-// copying it into a buffer of the reader's: the fetch() transport reads whole chunks anyway.
-// The Source parses each chunk as one.
-type ChunkReader interface {
-	// ReadChunk returns the next chunk, which stays valid until the next call, or io.EOF at
-	// the end of the body, or another error when the connection broke.
-	ReadChunk() ([]byte, error)
+// Streamer is a Body that pushes its chunks as they arrive instead of being read: Stream calls
+// consume with each chunk, one call at a time, on whichever goroutine the transport receives it
+// (the fetch() transport: in read()'s callback, so that a chunk is parsed without a hand-over
+// between goroutines), and returns once the body has ended (io.EOF), broken, or ctx is done.
+// The chunk is only valid during the call.
+type Streamer interface {
+	Stream(ctx context.Context, consume func(chunk []byte)) error
 }
 
 // Transport fetches event streams. Native Go uses net/http; the wasm build uses fetch().

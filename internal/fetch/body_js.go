@@ -28,6 +28,8 @@ type bodyReader struct {
 	free   chan []byte // consumed chunk buffers, for reuse
 
 	mu       sync.Mutex
+	consume  func([]byte) // set by Stream: the callback hands each chunk to it
+	panicked error        // a callback panicked (see fail)
 	reading  bool // a read() is outstanding
 	ended    bool // the end or an error has been queued: read no more
 	closed   bool // Close was called: release the callbacks once no read is outstanding
@@ -87,11 +89,13 @@ func (b *bodyReader) endLocked(c chunk) {
 	b.chunks <- c // never blocks: at most readAhead chunks plus this one are queued
 }
 
-// resolved is read()'s fulfilment callback: it copies the chunk into Go and reads on.
+// resolved is read()'s fulfilment callback: it copies the chunk into Go and reads on. Once
+// Stream has set the consumer, it hands the chunk over itself, so that the chunk is parsed
+// in this callback, without a hand-over to the goroutine that called Stream.
 func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if !b.settledLocked() {
+		b.mu.Unlock()
 		return nil
 	}
 	data, err := b.copyChunk(arg0(args))
@@ -100,10 +104,21 @@ func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
 		b.endLocked(chunk{err: err})
 	case data == nil:
 		b.endLocked(chunk{err: io.EOF})
+	case b.consume != nil:
+		b.readLocked() // the next read() goes out first; it settles after this callback
+		consume := b.consume
+		b.mu.Unlock()
+		consume(data)
+		select {
+		case b.free <- data[:0]:
+		default:
+		}
+		return nil
 	default:
 		b.chunks <- chunk{data: data}
 		b.readLocked()
 	}
+	b.mu.Unlock()
 	return nil
 }
 
@@ -129,11 +144,16 @@ func (b *bodyReader) settledLocked() bool {
 	return true
 }
 
-// fail handles a panic in a callback as a broken body.
+// fail handles a panic in a callback as a broken body; Stream panics again with it, in its
+// caller's goroutine, since the panic may have been the consumer's.
 func (b *bodyReader) fail(err error) {
-	b.mu.Lock()
+	if !b.mu.TryLock() {
+		b.mu.Unlock() // the panic came while resolved held the lock
+		b.mu.Lock()
+	}
 	defer b.mu.Unlock()
 	b.reading = false
+	b.panicked = err
 	if !b.ended {
 		b.endLocked(chunk{err: err})
 	}
@@ -182,42 +202,69 @@ const minChunkBuffer = 64 << 10
 // Read returns the rest of the current chunk, or waits for the next one.
 func (b *bodyReader) Read(p []byte) (int, error) {
 	if len(b.rest) == 0 {
-		data, err := b.ReadChunk()
+		if b.cur != nil {
+			select {
+			case b.free <- b.cur[:0]:
+			default:
+			}
+			b.cur = nil
+		}
+		c, err := b.next(b.ctx)
 		if err != nil {
 			return 0, err
 		}
-		b.rest = data
+		b.cur, b.rest = c, c
 	}
 	n := copy(p, b.rest)
 	b.rest = b.rest[n:]
 	return n, nil
 }
 
-// ReadChunk returns the next chunk, or waits for it (core.ChunkReader). The chunk before it is
-// done with: its buffer is reused.
-func (b *bodyReader) ReadChunk() ([]byte, error) {
-	if b.cur != nil {
-		select {
-		case b.free <- b.cur[:0]:
-		default:
-		}
-		b.cur, b.rest = nil, nil
-	}
+// next waits for the next chunk queued, or the end.
+func (b *bodyReader) next(ctx context.Context) ([]byte, error) {
 	var c chunk
 	select {
 	case c = <-b.chunks:
-	case <-b.ctx.Done():
-		return nil, b.ctx.Err()
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	if c.err != nil {
 		b.chunks <- c // the end stays the end
+		b.mu.Lock()
+		panicked := b.panicked
+		b.mu.Unlock()
+		if panicked != nil {
+			panic(panicked)
+		}
 		return nil, c.err
 	}
-	b.cur = c.data
 	b.mu.Lock()
 	b.readLocked() // resume reading ahead if it had stopped
 	b.mu.Unlock()
 	return c.data, nil
+}
+
+// Stream hands each chunk to consume until the body ends, breaks or ctx is done
+// (core.Streamer): first the chunks read ahead, then each in read()'s callback as it arrives.
+func (b *bodyReader) Stream(ctx context.Context, consume func([]byte)) error {
+	for {
+		b.mu.Lock()
+		if len(b.chunks) == 0 {
+			// Under the lock, with nothing queued: from now on resolved calls consume.
+			b.consume = consume
+			b.readLocked()
+			b.mu.Unlock()
+			break
+		}
+		b.mu.Unlock()
+		c, err := b.next(ctx)
+		if err != nil {
+			return err
+		}
+		consume(c)
+	}
+	_, err := b.next(ctx) // only the end is queued now
+	return err
 }
 
 // Close aborts the fetch and releases the callbacks once no read is outstanding (the abort
