@@ -30,9 +30,9 @@ type bodyReader struct {
 	mu       sync.Mutex
 	consume  func([]byte) // set by Stream: the callback hands each chunk to it
 	panicked error        // a callback panicked (see fail)
-	reading  bool // a read() is outstanding
-	ended    bool // the end or an error has been queued: read no more
-	closed   bool // Close was called: release the callbacks once no read is outstanding
+	reading  bool         // a read() is outstanding
+	ended    bool         // the end or an error has been queued: read no more
+	closed   bool         // Close was called: release the callbacks once no read is outstanding
 	released bool
 
 	cur, rest []byte // the chunk being consumed, and what of it is left
