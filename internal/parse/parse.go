@@ -278,12 +278,17 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // appendGrow appends b to dst, doubling dst's capacity when it must grow.
 func appendGrow(dst, b []byte) []byte { return append(reserve(dst, len(b)), b...) }
 
-// reserve makes room for n more bytes in dst, doubling its capacity when it must grow: append
-// grows large slices by only about 1.25 times, which would copy a buffer that grows to
-// megabytes many times over.
+// reserve makes room for n more bytes in dst, doubling its capacity when it must grow, and
+// from a megabyte on quadrupling it: append grows large slices by only about 1.25 times, which
+// would copy a buffer that grows to megabytes many times over (buffers over maxKeep are not
+// kept after the event, so the larger factor costs memory only while a big event arrives).
 func reserve(dst []byte, n int) []byte {
 	if need := len(dst) + n; need > cap(dst) && cap(dst) >= 1024 {
-		grown := make([]byte, len(dst), max(2*cap(dst), need))
+		factor := 2
+		if cap(dst) >= 1<<20 {
+			factor = 4
+		}
+		grown := make([]byte, len(dst), max(factor*cap(dst), need))
 		copy(grown, dst)
 		dst = grown
 	}
