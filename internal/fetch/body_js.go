@@ -19,7 +19,9 @@ const readAhead = 8
 // outstanding while fewer than readAhead chunks wait for the consumer, issuing the next one from
 // the callback of the last: a chunk then never waits in the stream's queue, where an error of
 // the stream (the connection breaking) would discard it unread, and the consumer rarely waits
-// for a round trip. The callbacks are made once per body, not per chunk.
+// for a round trip. Once Stream is called (the Source does), each chunk is handed to the
+// consumer in that callback instead of being queued. The callbacks are made once per body,
+// not per chunk.
 type bodyReader struct {
 	ctx    context.Context
 	reader safejs.Value
