@@ -262,6 +262,15 @@ func memory(ctx context.Context, b *bench, w *workload, impl string) ([]measure,
 			return nil, fmt.Errorf("no wasm memory seen (wasmhook.js caught no instance exporting mem)")
 		}
 		ms = append(ms, measure{fmt.Sprintf("wasm MiB after stream %d", i), mem / (1 << 20)})
+		if i > 1 {
+			// What stays after the first stream is partly the page's one-time cost of running
+			// the polyfill (compiled code, tables); what grows from stream to stream is a leak.
+			heap, err := heapAfterGC(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ms = append(ms, measure{fmt.Sprintf("heap retained KiB after stream %d", i), (heap - base) / (1 << 10)})
+		}
 	}
 	st, err := eval[struct{ Sources, Funcs, Goroutines float64 }](ctx, "bench.stats()")
 	if err != nil {
