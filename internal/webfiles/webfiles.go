@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -30,7 +31,7 @@ func Handler(dir, cacheControl string) http.Handler {
 		w.Header().Add("Vary", "Accept-Encoding")
 		accept := r.Header.Get("Accept-Encoding")
 		for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-			if strings.Contains(accept, enc.token) && isFile(name+enc.ext) {
+			if accepts(accept, enc.token) && isFile(name+enc.ext) {
 				w.Header().Set("Content-Encoding", enc.token)
 				http.ServeFile(w, r, name+enc.ext)
 				return
@@ -43,4 +44,30 @@ func Handler(dir, cacheControl string) http.Handler {
 func isFile(name string) bool {
 	fi, err := os.Stat(name)
 	return err == nil && !fi.IsDir()
+}
+
+// accepts reports whether an Accept-Encoding header value allows the content coding token: it
+// is listed (or "*" is) without q=0 (RFC 9110, section 12.5.3).
+func accepts(header, token string) bool {
+	star := false
+	for _, item := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(item, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != token && name != "*" {
+			continue
+		}
+		ok := true
+		for _, p := range strings.Split(params, ";") {
+			if k, v, found := strings.Cut(strings.TrimSpace(p), "="); found && strings.EqualFold(k, "q") {
+				if q, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && q == 0 {
+					ok = false
+				}
+			}
+		}
+		if name == token {
+			return ok
+		}
+		star = ok
+	}
+	return star
 }
