@@ -51,7 +51,8 @@
   // "Differences from the browser's own EventSource").
 
   const NONE = 0, AT_TARGET = 2; // Event.eventPhase values
-  const STOP = 1, STOP_IMMEDIATE = 2; // the stop propagation and stop immediate propagation flags
+  // An event's flags (DOM §2.2), in one number.
+  const STOP = 1, STOP_IMMEDIATE = 2, CANCELED = 4, DISPATCHING = 8, BUBBLES = 16, CANCELABLE = 32;
   const noPorts = Object.freeze([]);
   const report = typeof g.reportError === "function" ? (e) => g.reportError(e) : (e) => queueMicrotask(() => { throw e; });
 
@@ -74,8 +75,9 @@
   class SourceEvent extends Stamp {
     isTrusted = true; // an own property, as [LegacyUnforgeable] makes it on platform events
     #type; #target; #timeStamp; #data; #origin; #lastEventId;
-    #bubbles = false; #cancelable = false; #canceled = false; #source = null; #ports = noPorts;
-    #current = null; #phase = NONE; #flags = 0; #dispatching = false;
+    #current = null; // the current target, set while the event is dispatched (eventPhase AT_TARGET)
+    #flags = 0;
+    #init = null; // {source, ports} once initMessageEvent has set them
 
     constructor(proto, type, target, timeStamp, data, origin, lastEventId) {
       super(Object.create(proto));
@@ -94,13 +96,11 @@
       // DOM §2.9 "initialize" an event, for initEvent and initMessageEvent.
       const initialize = (e, type, bubbles, cancelable) => {
         e.#type = `${type}`;
-        e.#bubbles = Boolean(bubbles);
-        e.#cancelable = Boolean(cancelable);
-        e.#flags = 0;
-        e.#canceled = false;
+        e.#flags = (bubbles ? BUBBLES : 0) | (cancelable ? CANCELABLE : 0);
         e.#target = null;
         e.isTrusted = false;
       };
+      const has = (e, flag) => (e.#flags & flag) !== 0;
       const need = (n, args, method, iface) => {
         if (args.length < n) throw new TypeError(`Failed to execute '${method}' on '${iface}': ${n} argument required, but only ${args.length} present.`);
       };
@@ -109,30 +109,31 @@
         target: { get() { return this.#target; } },
         srcElement: { get() { return this.#target; } },
         currentTarget: { get() { return this.#current; } },
-        eventPhase: { get() { return this.#phase; } },
-        bubbles: { get() { return this.#bubbles; } },
-        cancelable: { get() { return this.#cancelable; } },
-        defaultPrevented: { get() { return this.#canceled; } },
+        eventPhase: { get() { return this.#current === null ? NONE : AT_TARGET; } },
+        bubbles: { get() { return has(this, BUBBLES); } },
+        cancelable: { get() { return has(this, CANCELABLE); } },
+        defaultPrevented: { get() { return has(this, CANCELED); } },
         composed: { get() { return false; } },
         timeStamp: { get() { return this.#timeStamp; } },
         returnValue: {
-          get() { return !this.#canceled; },
-          set(v) { if (!v && this.#cancelable) this.#canceled = true; },
+          get() { return !has(this, CANCELED); },
+          set(v) { if (!v && has(this, CANCELABLE)) this.#flags |= CANCELED; },
         },
         cancelBubble: {
-          get() { return (this.#flags & STOP) !== 0; },
+          get() { return has(this, STOP); },
           set(v) { if (v) this.#flags |= STOP; },
         },
-        composedPath: { value() { return this.#dispatching ? [this.#target] : []; } },
+        composedPath: { value() { return has(this, DISPATCHING) ? [this.#target] : []; } },
         stopPropagation: { value() { this.#flags |= STOP; } },
         stopImmediatePropagation: { value() { this.#flags |= STOP | STOP_IMMEDIATE; } },
-        // Listeners of an EventSource are never passive, so a cancelable event (only one
-        // made with initEvent) is canceled.
-        preventDefault: { value() { if (this.#cancelable) this.#canceled = true; } },
+        // The events an EventSource fires are not cancelable; one made so with initEvent is
+        // canceled (its listener may be passive, but it can only be dispatched by an
+        // EventSource, which does not cancel it anyway).
+        preventDefault: { value() { if (has(this, CANCELABLE)) this.#flags |= CANCELED; } },
         initEvent: {
           value(type, bubbles = false, cancelable = false) {
             need(1, arguments, "initEvent", "Event");
-            if (!this.#dispatching) initialize(this, type, bubbles, cancelable);
+            if (!has(this, DISPATCHING)) initialize(this, type, bubbles, cancelable);
           },
         },
       };
@@ -140,18 +141,17 @@
         data: { get() { return this.#data; } },
         origin: { get() { return this.#origin; } },
         lastEventId: { get() { return this.#lastEventId; } },
-        source: { get() { return this.#source; } },
-        ports: { get() { return this.#ports; } },
+        source: { get() { return this.#init ? this.#init.source : null; } },
+        ports: { get() { return this.#init ? this.#init.ports : noPorts; } },
         initMessageEvent: {
           value(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
             need(1, arguments, "initMessageEvent", "MessageEvent");
-            if (this.#dispatching) return;
+            if (has(this, DISPATCHING)) return;
             initialize(this, type, bubbles, cancelable);
             this.#data = data;
             this.#origin = `${origin}`;
             this.#lastEventId = `${lastEventId}`;
-            this.#source = source;
-            this.#ports = Object.freeze([...ports]);
+            this.#init = { source, ports: Object.freeze([...ports]) };
           },
         },
       };
@@ -189,9 +189,8 @@
         invoke(e, target, l);
       };
       const begin = (e, target) => {
-        e.#dispatching = true;
+        e.#flags |= DISPATCHING;
         e.#current = target;
-        e.#phase = AT_TARGET;
       };
       const invoke = (e, target, l) => {
         if (l.once) l.remove();
@@ -202,10 +201,10 @@
         }
       };
       finish = (e) => {
-        e.#dispatching = false;
+        // DOM §2.9 "dispatch", the last steps: unset the dispatch and stop flags, and the
+        // current target.
+        e.#flags &= ~(DISPATCHING | STOP | STOP_IMMEDIATE);
         e.#current = null;
-        e.#phase = NONE;
-        e.#flags = 0;
       };
     }
   }

@@ -123,10 +123,16 @@ func (b *bridge) close(args []safejs.Value) (any, error) {
 }
 
 // stats() returns what the Go side holds, for tests that check that closed sources leave
-// nothing behind: {sources, funcs, goroutines}.
+// nothing behind, and for benchmarks: {sources, funcs, goroutines, gcs (garbage collections
+// so far), heap (bytes of Go heap in use)}.
 func (b *bridge) stats([]safejs.Value) (any, error) {
 	b.mu.Lock()
 	n := len(b.sources)
 	b.mu.Unlock()
-	return map[string]any{"sources": n, "funcs": fetch.LiveFuncs(), "goroutines": runtime.NumGoroutine()}, nil
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return map[string]any{
+		"sources": n, "funcs": fetch.LiveFuncs(), "goroutines": runtime.NumGoroutine(),
+		"gcs": int(m.NumGC), "heap": int(m.HeapInuse),
+	}, nil
 }

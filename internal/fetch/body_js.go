@@ -5,6 +5,7 @@ package fetch
 import (
 	"context"
 	"io"
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -190,7 +191,10 @@ func (b *bodyReader) copyChunk(result safejs.Value) ([]byte, error) {
 			return nil, err
 		}
 		if n > cap(buf) {
-			buf = make([]byte, n)
+			// Rounded up to a power of two, so that the chunks after it fit too: a new buffer
+			// for every larger chunk would leave garbage, and a collection that runs while
+			// chunks are parsed slows the parsing.
+			buf = make([]byte, n, 1<<bits.Len(uint(n-1)))
 			if n, err = safejs.CopyBytesToGo(buf, value); err != nil {
 				return nil, err
 			}

@@ -207,6 +207,22 @@ func (p *Parser) processLine(line []byte) {
 		// "If the line starts with a U+003A COLON character (:): ignore the line."
 		return
 	}
+	if len(line) >= 5 && string(line[:5]) == "data:" {
+		// The most common line first, as the "data" case below handles it but with fewer
+		// calls, which are costly in WebAssembly.
+		value := line[5:]
+		if len(value) > 0 && value[0] == ' ' {
+			value = value[1:]
+		}
+		p.data = reserve(p.data, len(value)+1)
+		if utf8.Valid(value) {
+			p.data = append(p.data, value...)
+		} else {
+			p.data = appendReplacing(p.data, value)
+		}
+		p.data = append(p.data, '\n')
+		return
+	}
 	name, value := line, line[len(line):]
 	if colon := bytes.IndexByte(line, ':'); colon >= 0 {
 		// "Collect the characters on the line before the first U+003A COLON character (:) ...
@@ -255,10 +271,12 @@ func (p *Parser) dispatch() {
 		return
 	}
 	// Step 3: remove the final LF (every data line appended one).
-	p.ev = Event{Type: p.typ, Data: p.data[:len(p.data)-1], LastEventID: p.lastID}
+	// The fields are set one by one, and p.ev is not cleared after the call (it refers only to
+	// the parser's own buffers): copying a whole struct of pointers costs a bulk write barrier
+	// while a garbage collection runs.
+	p.ev.Type, p.ev.Data, p.ev.LastEventID = p.typ, p.data[:len(p.data)-1], p.lastID
 	// Step 7: reset the data and event type buffers (after the handler has read them).
 	p.h.Event(&p.ev)
-	p.ev = Event{}
 	p.data = p.data[:0]
 	p.typ = p.typ[:0]
 	// Do not hold on to the memory of an unusually big event.
@@ -283,16 +301,21 @@ func appendGrow(dst, b []byte) []byte { return append(reserve(dst, len(b)), b...
 // would copy a buffer that grows to megabytes many times over (buffers over maxKeep are not
 // kept after the event, so the larger factor costs memory only while a big event arrives).
 func reserve(dst []byte, n int) []byte {
-	if need := len(dst) + n; need > cap(dst) && cap(dst) >= 1024 {
-		factor := 2
-		if cap(dst) >= 1<<20 {
-			factor = 4
-		}
-		grown := make([]byte, len(dst), max(factor*cap(dst), need))
-		copy(grown, dst)
-		dst = grown
+	if len(dst)+n > cap(dst) && cap(dst) >= 1024 {
+		return grow(dst, n) // apart, so that reserve is inlined
 	}
 	return dst
+}
+
+// grow is reserve's slow path.
+func grow(dst []byte, n int) []byte {
+	factor := 2
+	if cap(dst) >= 1<<20 {
+		factor = 4
+	}
+	grown := make([]byte, len(dst), max(factor*cap(dst), len(dst)+n))
+	copy(grown, dst)
+	return grown
 }
 
 // parseDigits parses a non-empty run of ASCII digits, saturating at [MaxRetry].
