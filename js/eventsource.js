@@ -678,6 +678,17 @@
       g.__eventsourceWasmBridge = {
         ready() { bridge = this; resolve(); },
         report(msg) { console.error("EventSource (wasm):", msg); },
+        // readLoop reads a response body for the Go side (fetch.Transport.ReadLoop): read()
+        // after read(), the next one started before the result is handed over, until the body
+        // is done or a read fails. It saves the Go side two calls into JavaScript per chunk.
+        readLoop(reader, fulfilled, rejected) {
+          const next = () => reader.read().then(onRead, rejected);
+          const onRead = (result) => {
+            if (!result.done) next();
+            fulfilled(result);
+          };
+          next();
+        },
       };
       go.run(instance).then(() => reject(new Error("the Go program exited")), reject);
     });

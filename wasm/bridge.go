@@ -22,10 +22,12 @@ type bridge struct {
 	mu      sync.Mutex
 	sources map[int]context.CancelFunc
 	funcs   []*fetch.Func // open, close and stats, never released: they live as long as the page
+	loop    safejs.Value  // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
 }
 
 func newBridge(js safejs.Value) *bridge {
-	return &bridge{js: js, sources: make(map[int]context.CancelFunc)}
+	loop, _ := js.Get("readLoop")
+	return &bridge{js: js, sources: make(map[int]context.CancelFunc), loop: loop}
 }
 
 // install sets bridge.open, bridge.close and bridge.stats, and calls bridge.ready().
@@ -87,6 +89,7 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	if !args[5].IsUndefined() {
 		transport = fetch.Started(args[5], args[6])
 	}
+	transport.ReadLoop = b.loop
 	src := core.NewSource(cfg, transport, h)
 	// The callback must not block: the connection runs on its own goroutine until it fails or
 	// close() cancels it, and then leaves nothing behind.

@@ -26,6 +26,7 @@ const readAhead = 8
 type bodyReader struct {
 	ctx    context.Context
 	reader safejs.Value
+	loop   safejs.Value // the shim's read loop, or undefined (see Transport.ReadLoop)
 	ctrl   *abortController
 	onOK   *Func
 	onErr  *Func
@@ -36,6 +37,7 @@ type bodyReader struct {
 	consume  func([]byte) // set by Stream: the callback hands each chunk to it
 	panicked error        // a callback panicked (see fail)
 	reading  bool         // a read() is outstanding
+	looping  bool         // the read loop runs: it keeps a read() outstanding until the body ends
 	ended    bool         // the end or an error has been queued: read no more
 	closed   bool         // Close was called: release the callbacks once no read is outstanding
 	released bool
@@ -49,13 +51,13 @@ type chunk struct {
 	err  error
 }
 
-func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController) (*bodyReader, error) {
+func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController, loop safejs.Value) (*bodyReader, error) {
 	reader, err := body.Call("getReader")
 	if err != nil {
 		return nil, err
 	}
 	b := &bodyReader{
-		ctx: ctx, reader: reader, ctrl: ctrl,
+		ctx: ctx, reader: reader, loop: loop, ctrl: ctrl,
 		chunks: make(chan chunk, readAhead+1),
 		free:   make(chan []byte, readAhead+1),
 	}
@@ -66,15 +68,26 @@ func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController
 		b.onOK.Release()
 		return nil, err
 	}
-	b.mu.Lock()
-	b.readLocked()
-	b.mu.Unlock()
+	if loop.Type() != safejs.TypeFunction {
+		b.mu.Lock()
+		b.readLocked()
+		b.mu.Unlock()
+	} // else the loop starts with Stream, in the same task
 	return b, nil
 }
 
 // readLocked calls read() unless one is outstanding, the body has ended, or enough chunks wait.
 func (b *bodyReader) readLocked() {
 	if b.reading || b.ended || b.closed || len(b.chunks) >= readAhead {
+		return
+	}
+	if b.consume != nil && b.loop.Type() == safejs.TypeFunction {
+		// Every chunk goes to the consumer at once: the loop may read without bound.
+		if _, err := b.loop.Invoke(b.reader, b.onOK.Value(), b.onErr.Value()); err != nil {
+			b.endLocked(chunk{err: err})
+			return
+		}
+		b.reading, b.looping = true, true
 		return
 	}
 	promise, err := b.reader.Call("read")
@@ -98,16 +111,21 @@ func (b *bodyReader) endLocked(c chunk) {
 // Stream has set the consumer, it hands the chunk over itself, so that the chunk is parsed
 // in this callback, without a hand-over to the goroutine that called Stream.
 func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
+	value, err := arg0(args).Get("value")
+	done := err == nil && value.IsUndefined()
 	b.mu.Lock()
-	if !b.settledLocked() {
+	if !b.settledLocked(done) {
 		b.mu.Unlock()
 		return nil
 	}
-	data, err := b.copyChunk(arg0(args))
+	var data []byte
+	if err == nil && !done {
+		data, err = b.copyChunk(value)
+	}
 	switch {
 	case err != nil:
 		b.endLocked(chunk{err: err})
-	case data == nil:
+	case done:
 		b.endLocked(chunk{err: io.EOF})
 	case b.consume != nil:
 		b.readLocked() // the next read() goes out first; it settles after this callback
@@ -131,22 +149,29 @@ func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
 func (b *bodyReader) rejected(_ safejs.Value, args []safejs.Value) any {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if !b.settledLocked() {
+	if !b.settledLocked(true) {
 		return nil
 	}
 	b.endLocked(chunk{err: jsError("read", arg0(args))})
 	return nil
 }
 
-// settledLocked records that the outstanding read() has settled. It reports false, having
-// released the callbacks, when the body is closed and nothing more is to be done.
-func (b *bodyReader) settledLocked() bool {
-	b.reading = false
+// settledLocked records that the outstanding read() has settled; last says that the body
+// ended with it (done, or the read failed), which also ends the read loop. It reports false,
+// having released the callbacks once no read can settle any more, when the body is closed or
+// has ended and nothing more is to be done.
+func (b *bodyReader) settledLocked(last bool) bool {
+	if last {
+		b.looping = false
+	}
+	b.reading = b.looping // in the loop, the next read() is already outstanding
 	if b.closed {
-		b.releaseLocked()
+		if !b.reading {
+			b.releaseLocked()
+		}
 		return false
 	}
-	return true
+	return !b.ended
 }
 
 // fail handles a panic in a callback as a broken body; Stream panics again with it, in its
@@ -164,17 +189,9 @@ func (b *bodyReader) fail(err error) {
 	}
 }
 
-// copyChunk copies the value of a read() result into a Go buffer; nil means done. It crosses
-// into JavaScript as few times as it can: {done: true} has no value, and a chunk's length is
-// only asked for when it may not fit the buffer.
-func (b *bodyReader) copyChunk(result safejs.Value) ([]byte, error) {
-	value, err := result.Get("value")
-	if err != nil {
-		return nil, err
-	}
-	if value.IsUndefined() {
-		return nil, nil
-	}
+// copyChunk copies a chunk (a Uint8Array) into a Go buffer. It crosses into JavaScript as
+// few times as it can: the chunk's length is only asked for when it may not fit the buffer.
+func (b *bodyReader) copyChunk(value safejs.Value) ([]byte, error) {
 	var buf []byte
 	select {
 	case buf = <-b.free:
@@ -249,6 +266,9 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 
 // next waits for the next chunk queued, or the end.
 func (b *bodyReader) next(ctx context.Context) ([]byte, error) {
+	b.mu.Lock()
+	b.readLocked() // a body that has a read loop has not read yet
+	b.mu.Unlock()
 	var c chunk
 	select {
 	case c = <-b.chunks:
@@ -303,7 +323,7 @@ func (b *bodyReader) Close() error {
 	b.closed = true
 	if !b.reading {
 		b.releaseLocked()
-	}
+	} // else the abort settles the outstanding read(), whose callback releases them
 	return nil
 }
 

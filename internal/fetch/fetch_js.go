@@ -15,6 +15,12 @@ import (
 
 // Transport fetches event streams with the host's fetch(). The zero value is ready to use.
 type Transport struct {
+	// ReadLoop, if it is a JavaScript function loop(reader, fulfilled, rejected), reads each
+	// response body instead of the Go side calling read() once per chunk: it calls read()
+	// again and again on the body's reader, handing each result to fulfilled and a failure to
+	// rejected, until the result is done or a read fails. The shim offers one.
+	ReadLoop safejs.Value
+
 	started *started // a first request the page has already started, if any
 }
 
@@ -64,7 +70,7 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 	}
 	body, err := res.Get("body")
 	if err == nil && !body.IsNull() && !body.IsUndefined() {
-		resp.Body, err = newBodyReader(ctx, body, ctrl)
+		resp.Body, err = newBodyReader(ctx, body, ctrl, t.ReadLoop)
 	} else {
 		resp.Body = emptyBody{ctrl}
 	}
