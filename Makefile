@@ -28,7 +28,7 @@ test-native:
 # The pure-Go core compiled to wasm, run under Node.js: the parser and processing model behave
 # the same there as natively.
 test-wasm:
-	GOOS=js GOARCH=wasm go vet . ./wasm ./internal/...
+	GOOS=js GOARCH=wasm go vet ./...
 	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core
 
 test-browser: build

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command bench measures the polyfill against the browser's own EventSource in headless
 // Chromium (make bench): throughput of small and 1 KiB events, big events, a stream cut into
 // 7-byte flushes, latency, startup, memory, and the size of the files it ships.

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -11,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/ssehttp"
 	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
@@ -45,7 +48,7 @@ func newServer(dist string, streams map[string]*stream, timeout time.Duration) (
 	mux.HandleFunc("GET /events/{name}", s.events)
 	mux.HandleFunc("GET /ticks", s.ticks)
 	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
-		rc := startStream(w)
+		rc := ssehttp.StartStream(w)
 		w.Write([]byte("data: hello\n\n"))
 		rc.Flush()
 		<-r.Context().Done()
@@ -94,16 +97,6 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(b.String()))
 }
 
-// startStream writes an event stream's headers.
-func startStream(w http.ResponseWriter) *http.ResponseController {
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	rc.Flush()
-	return rc
-}
-
 // events serves a pre-built stream, then holds the response open until the client leaves, so
 // that no implementation sees the stream end (and reconnects) while it is timed.
 func (s *server) events(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +105,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	rc := startStream(w)
+	rc := ssehttp.StartStream(w)
 	write := st.write
 	if write == 0 {
 		write = len(st.body)
@@ -140,7 +133,7 @@ func (s *server) ticks(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad n or every", http.StatusBadRequest)
 		return
 	}
-	rc := startStream(w)
+	rc := ssehttp.StartStream(w)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	var sent tally

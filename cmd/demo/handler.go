@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/ssehttp"
 	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
@@ -26,19 +27,9 @@ func newHandler(root string, done <-chan struct{}) http.Handler {
 	return mux
 }
 
-// startStream writes the headers of an event stream.
-func startStream(w http.ResponseWriter) *http.ResponseController {
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	rc.Flush()
-	return rc
-}
-
 // clock sends the server's time every second.
 func clock(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
-	rc := startStream(w)
+	rc := ssehttp.StartStream(w)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -59,7 +50,7 @@ func feed(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 		{"grace", "Watch the third panel: the server drops it every few events."},
 		{"ada", "Ünïcödé and emoji 🎉 survive too."},
 	}
-	rc := startStream(w)
+	rc := ssehttp.StartStream(w)
 	for i := 0; ; i++ {
 		l := lines[i%len(lines)]
 		fmt.Fprintf(w, ": keep-alive\nevent: chat\nid: %d\n", i)
@@ -78,7 +69,7 @@ func feed(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 // connection, with retry: 2000: the client reconnects and resumes where it stopped.
 func flaky(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 	n, _ := strconv.Atoi(r.Header.Get("Last-Event-ID"))
-	rc := startStream(w)
+	rc := ssehttp.StartStream(w)
 	fmt.Fprintf(w, "retry: 2000\n\n")
 	for i := 1; i <= 3; i++ {
 		n++
