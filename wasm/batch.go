@@ -9,6 +9,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
+	"github.com/ssewasm/eventsource/internal/fetch"
 	"github.com/ssewasm/eventsource/internal/parse"
 )
 
@@ -29,7 +30,8 @@ import (
 //
 // The shim splits it with one String.prototype.split and dispatches the records in order. The
 // data of a big event is not copied into the batch: it comes as a second argument, which the
-// shim appends to the fields.
+// shim appends to the fields. The batch that ends a network chunk goes back as the result of
+// the read loop's call into Go (fetch.Reply) when the chunk came that way: no call at all.
 type batchHandler struct {
 	deliver safejs.Value
 	onPanic func(error)
@@ -41,13 +43,13 @@ type batchHandler struct {
 func (h *batchHandler) Opened(origin string) {
 	h.field(origin)
 	h.kinds = append(h.kinds, 'o')
-	h.Flush()
+	h.send("", false)
 }
 
 func (h *batchHandler) Message(ev *parse.Event) {
 	big := len(ev.Data) >= bigData
-	if big {
-		h.Flush() // the records before it go first
+	if big && len(h.kinds) != 0 {
+		h.send("", false) // the records before it go first
 	}
 	kind := byte('d')
 	if len(ev.Type) != 0 || ev.LastEventID != h.lastID {
@@ -62,13 +64,13 @@ func (h *batchHandler) Message(ev *parse.Event) {
 	if big {
 		// A big event's data is not copied into the batch: it goes as the call's second
 		// argument, the record's last field.
-		h.deliver2(unsafe.String(unsafe.SliceData(ev.Data), len(ev.Data)))
+		h.send(unsafe.String(unsafe.SliceData(ev.Data), len(ev.Data)), false)
 		return
 	}
 	h.buf = append(h.buf, ev.Data...)
 	h.buf = append(h.buf, '\r')
 	if len(h.buf) >= flushAt {
-		h.Flush()
+		h.send("", false)
 	}
 }
 
@@ -94,7 +96,7 @@ func (h *batchHandler) Error(e *core.Error) {
 	}
 	h.field(msg)
 	h.kinds = append(h.kinds, 'e')
-	h.Flush()
+	h.send("", false)
 }
 
 func (h *batchHandler) field(s string) {
@@ -102,26 +104,31 @@ func (h *batchHandler) field(s string) {
 	h.buf = append(h.buf, '\r')
 }
 
-// Flush delivers the records gathered since the last flush, if any, in one call.
+// Flush delivers the records gathered since the last flush, if any: the core calls it at the
+// end of each network chunk, the last thing done for the chunk, so the batch may go back as the
+// result of the read loop's call (fetch.Reply).
 func (h *batchHandler) Flush() {
 	if len(h.kinds) != 0 {
-		h.deliver2("")
+		h.send("", true)
 	}
 }
 
-// deliver2 delivers the records gathered, the last field of the last one being last if it is
-// not empty (JavaScript appends it to the fields).
-func (h *batchHandler) deliver2(last string) {
+// send delivers the records gathered, the last field of the last one being last if it is not
+// empty (JavaScript appends it to the fields). With reply, and no last, the batch may go back
+// as the result of the read loop's call; else it goes in a call of deliver.
+func (h *batchHandler) send(last string, reply bool) {
 	h.buf = append(h.buf, h.kinds...)
-	// The strings are only read during the call (JavaScript decodes them into its own), so they
-	// may alias Go memory: no copy.
-	s := unsafe.String(unsafe.SliceData(h.buf), len(h.buf))
 	var err error
-	if last == "" {
-		_, err = h.deliver.Invoke(s)
-	} else {
-		_, err = h.deliver.Invoke(s, last)
-	}
+	if !reply || last != "" || !fetch.Reply(h.buf) {
+		// The strings are only read during the call (JavaScript decodes them into its own), so
+		// they may alias Go memory: no copy.
+		s := unsafe.String(unsafe.SliceData(h.buf), len(h.buf))
+		if last == "" {
+			_, err = h.deliver.Invoke(s)
+		} else {
+			_, err = h.deliver.Invoke(s, last)
+		}
+	} // else the loop decodes the reply before Go runs again, so h.buf may be reused
 	h.buf, h.kinds = h.buf[:0], h.kinds[:0]
 	if err != nil && h.onPanic != nil {
 		h.onPanic(err)

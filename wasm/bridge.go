@@ -55,14 +55,15 @@ func (b *bridge) install() error {
 // report hands an internal error (a recovered panic) to the shim, which logs it.
 func (b *bridge) report(err error) { _, _ = b.js.Call("report", err.Error()) }
 
-// open(id, url, withCredentials, deliver, options, started, abort) starts the connection of an
-// EventSource whose URL and options the shim has already checked. deliver receives its event
-// batches (see batch.go); options are the extensions of the init dictionary (see options.go);
-// started and abort, when not undefined, are the promise and AbortController of the first
-// request, which the shim started in the constructor.
+// open(id, url, withCredentials, deliver, options, started, abort, reply) starts the connection
+// of an EventSource whose URL and options the shim has already checked. deliver receives its
+// event batches (see batch.go) from calls of Go, reply those that the read loop receives as the
+// result of its call into Go (fetch.Transport.Reply); options are the extensions of the init
+// dictionary (see options.go); started and abort, when not undefined, are the promise and
+// AbortController of the first request, which the shim started in the constructor.
 func (b *bridge) open(args []safejs.Value) (any, error) {
-	if len(args) != 7 {
-		return nil, errors.New("open: want 7 arguments")
+	if len(args) != 8 {
+		return nil, errors.New("open: want 8 arguments")
 	}
 	id, err := args[0].Int()
 	if err != nil {
@@ -89,7 +90,7 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	if !args[5].IsUndefined() {
 		transport = fetch.Started(args[5], args[6])
 	}
-	transport.ReadLoop = b.loop
+	transport.ReadLoop, transport.Reply = b.loop, args[7]
 	src := core.NewSource(cfg, transport, h)
 	// The callback must not block: the connection runs on its own goroutine until it fails or
 	// close() cancels it, and then leaves nothing behind.

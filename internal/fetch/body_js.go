@@ -5,7 +5,6 @@ package fetch
 import (
 	"context"
 	"io"
-	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -16,7 +15,8 @@ import (
 // readAhead is how many chunks a body reads ahead of its consumer.
 const readAhead = 8
 
-// bodyReader reads a response body's ReadableStream through one reader. It keeps a read()
+// bodyReader reads a response body's ReadableStream, through the shim's read loop (see
+// Transport.ReadLoop) once Stream is called, else through a reader. With a reader, it keeps a read()
 // outstanding while fewer than readAhead chunks wait for the consumer, issuing the next one from
 // the callback of the last: a chunk then never waits in the stream's queue, where an error of
 // the stream (the connection breaking) would discard it unread, and the consumer rarely waits
@@ -25,8 +25,10 @@ const readAhead = 8
 // not per chunk.
 type bodyReader struct {
 	ctx    context.Context
-	reader safejs.Value
+	body   safejs.Value // the ReadableStream
+	reader safejs.Value // its reader, once Go reads it (not with the loop)
 	loop   safejs.Value // the shim's read loop, or undefined (see Transport.ReadLoop)
+	reply  safejs.Value // Transport.Reply
 	ctrl   *abortController
 	onOK   *Func
 	onErr  *Func
@@ -42,6 +44,10 @@ type bodyReader struct {
 	closed   bool         // Close was called: release the callbacks once no read is outstanding
 	released bool
 
+	locked  bool   // reader is set
+	loopID  int32  // the body's number for the read loop (export_js.go), 0 before it runs
+	loopBuf []byte // the buffer into which the read loop copies each chunk
+
 	cur, rest []byte // the chunk being consumed, and what of it is left
 }
 
@@ -51,16 +57,13 @@ type chunk struct {
 	err  error
 }
 
-func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController, loop safejs.Value) (*bodyReader, error) {
-	reader, err := body.Call("getReader")
-	if err != nil {
-		return nil, err
-	}
+func newBodyReader(ctx context.Context, body safejs.Value, ctrl *abortController, loop, reply safejs.Value) (*bodyReader, error) {
 	b := &bodyReader{
-		ctx: ctx, reader: reader, loop: loop, ctrl: ctrl,
+		ctx: ctx, body: body, loop: loop, reply: reply, ctrl: ctrl,
 		chunks: make(chan chunk, readAhead+1),
 		free:   make(chan []byte, readAhead+1),
 	}
+	var err error
 	if b.onOK, err = FuncOf(b.resolved, b.fail); err != nil {
 		return nil, err
 	}
@@ -81,14 +84,23 @@ func (b *bodyReader) readLocked() {
 	if b.reading || b.ended || b.closed || len(b.chunks) >= readAhead {
 		return
 	}
-	if b.consume != nil && b.loop.Type() == safejs.TypeFunction {
+	if b.consume != nil && !b.locked && b.loop.Type() == safejs.TypeFunction {
 		// Every chunk goes to the consumer at once: the loop may read without bound.
-		if _, err := b.loop.Invoke(b.reader, b.onOK.Value(), b.onErr.Value()); err != nil {
+		b.loopID = registerLoop(b)
+		if _, err := b.loop.Invoke(b.body, b.loopID, b.onOK.Value(), b.onErr.Value(), b.reply); err != nil {
 			b.endLocked(chunk{err: err})
 			return
 		}
 		b.reading, b.looping = true, true
 		return
+	}
+	var err error
+	if !b.locked {
+		if b.reader, err = b.body.Call("getReader"); err != nil {
+			b.endLocked(chunk{err: err})
+			return
+		}
+		b.locked = true
 	}
 	promise, err := b.reader.Call("read")
 	if err == nil {
@@ -111,6 +123,9 @@ func (b *bodyReader) endLocked(c chunk) {
 // Stream has set the consumer, it hands the chunk over itself, so that the chunk is parsed
 // in this callback, without a hand-over to the goroutine that called Stream.
 func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
+	if arg0(args).IsNull() {
+		return nil // the read loop wakes the goroutines (see export_js.go)
+	}
 	value, err := arg0(args).Get("value")
 	done := err == nil && value.IsUndefined()
 	b.mu.Lock()
@@ -132,10 +147,7 @@ func (b *bodyReader) resolved(_ safejs.Value, args []safejs.Value) any {
 		consume := b.consume
 		b.mu.Unlock()
 		consume(data)
-		select {
-		case b.free <- data[:0]:
-		default:
-		}
+		b.recycle(data)
 		return nil
 	default:
 		b.chunks <- chunk{data: data}
@@ -192,12 +204,7 @@ func (b *bodyReader) fail(err error) {
 // copyChunk copies a chunk (a Uint8Array) into a Go buffer. It crosses into JavaScript as
 // few times as it can: the chunk's length is only asked for when it may not fit the buffer.
 func (b *bodyReader) copyChunk(value safejs.Value) ([]byte, error) {
-	var buf []byte
-	select {
-	case buf = <-b.free:
-	default:
-		buf = make([]byte, minChunkBuffer)
-	}
+	buf := b.buffer(0)
 	n, err := safejs.CopyBytesToGo(buf[:cap(buf)], value)
 	if err != nil {
 		return nil, err
@@ -208,10 +215,7 @@ func (b *bodyReader) copyChunk(value safejs.Value) ([]byte, error) {
 			return nil, err
 		}
 		if n > cap(buf) {
-			// Rounded up to a power of two, so that the chunks after it fit too: a new buffer
-			// for every larger chunk would leave garbage, and a collection that runs while
-			// chunks are parsed slows the parsing.
-			buf = make([]byte, n, 1<<bits.Len(uint(n-1)))
+			buf = b.buffer(n)[:n]
 			if n, err = safejs.CopyBytesToGo(buf, value); err != nil {
 				return nil, err
 			}
@@ -247,10 +251,7 @@ const minChunkBuffer = 64 << 10
 func (b *bodyReader) Read(p []byte) (int, error) {
 	if len(b.rest) == 0 {
 		if b.cur != nil {
-			select {
-			case b.free <- b.cur[:0]:
-			default:
-			}
+			b.recycle(b.cur)
 			b.cur = nil
 		}
 		c, err := b.next(b.ctx)
@@ -330,6 +331,7 @@ func (b *bodyReader) Close() error {
 func (b *bodyReader) releaseLocked() {
 	if !b.released {
 		b.released = true
+		unregisterLoop(b.loopID)
 		b.onOK.Release()
 		b.onErr.Release()
 	}

@@ -15,11 +15,15 @@ import (
 
 // Transport fetches event streams with the host's fetch(). The zero value is ready to use.
 type Transport struct {
-	// ReadLoop, if it is a JavaScript function loop(reader, fulfilled, rejected), reads each
-	// response body instead of the Go side calling read() once per chunk: it calls read()
-	// again and again on the body's reader, handing each result to fulfilled and a failure to
-	// rejected, until the result is done or a read fails. The shim offers one.
+	// ReadLoop, if it is a JavaScript function loop(reader, id, fulfilled, rejected, reply),
+	// reads each response body instead of the Go side calling read() once per chunk: it calls
+	// read() again and again on the body's reader until the result is done or a read fails. It
+	// hands each chunk to Go through the module's exports (see export_js.go), or to fulfilled,
+	// and the last result to fulfilled, a failure to rejected. The shim offers one.
 	ReadLoop safejs.Value
+	// Reply is the JavaScript function to which ReadLoop passes what the consumer of a chunk
+	// handed back with [Reply].
+	Reply safejs.Value
 
 	started *started // a first request the page has already started, if any
 }
@@ -70,7 +74,7 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 	}
 	body, err := res.Get("body")
 	if err == nil && !body.IsNull() && !body.IsUndefined() {
-		resp.Body, err = newBodyReader(ctx, body, ctrl, t.ReadLoop)
+		resp.Body, err = newBodyReader(ctx, body, ctrl, t.ReadLoop, t.Reply)
 	} else {
 		resp.Body = emptyBody{ctrl}
 	}

@@ -1,0 +1,185 @@
+//go:build js && wasm
+
+package fetch
+
+import (
+	"fmt"
+	"math/bits"
+	"sync"
+	"unsafe"
+)
+
+// The shim's read loop (Transport.ReadLoop) hands each chunk of a body to Go without a js.Func:
+// a call of a js.Func from JavaScript costs tens of microseconds (an event object, half a dozen
+// property reads into Go, a finalizer per JavaScript value, a round of the scheduler), which is
+// more than the chunk's parsing. Instead the loop calls functions that the module exports, with
+// numbers only:
+//
+//	at = eventsource_chunk_buffer(id, n)  // the address of a Go buffer of n bytes, 0 if none
+//	r = eventsource_chunk(id, n)          // Go consumes n bytes that the loop copied to at
+//
+// id is the body's number, which Go gave the loop. The loop copies each chunk into the module's
+// memory at the address of the buffer, asking for a larger one when a chunk does not fit. When
+// there is none (the body is closing, or has failed), it hands the chunk to the body's
+// fulfilled callback instead, as it does with the end of the body.
+//
+// When eventsource_chunk returns a negative r, goroutines have work to do (the consumer failed,
+// say) and the loop calls fulfilled(null), which runs them. A positive r is the length of what
+// the consumer handed back with [Reply], at the address eventsource_reply() returns: the loop
+// decodes it as UTF-8 and passes the string to the Transport's Reply function, once the call
+// has returned. That saves the consumer a call into JavaScript per chunk (handing the events
+// parsed from it to the page, say).
+//
+// An exported function runs on the stack of the goroutine that paused, and must not block: the
+// runtime would take a blocked call for the program waiting for an event and return to
+// JavaScript before the function has finished. So these take locks with TryLock only, and the
+// consumer they call (core's parser and the shim's batch handler) only computes and calls into
+// JavaScript.
+
+// loopBodies are the bodies read by the shim's loop, by the number handed to it.
+var (
+	loopMu     sync.Mutex
+	loopBodies = make(map[int32]*bodyReader)
+	loopLast   int32
+)
+
+// registerLoop gives b a number for the read loop.
+func registerLoop(b *bodyReader) int32 {
+	loopMu.Lock()
+	defer loopMu.Unlock()
+	for {
+		loopLast++
+		if loopLast <= 0 {
+			loopLast = 1
+		}
+		if loopBodies[loopLast] == nil {
+			loopBodies[loopLast] = b
+			return loopLast
+		}
+	}
+}
+
+// unregisterLoop forgets the number of a body whose loop has ended.
+func unregisterLoop(id int32) {
+	if id == 0 {
+		return
+	}
+	loopMu.Lock()
+	delete(loopBodies, id)
+	loopMu.Unlock()
+}
+
+// lockLoopBody returns the body numbered id, locked, or nil if there is none or it is busy.
+func lockLoopBody(id int32) *bodyReader {
+	if !loopMu.TryLock() {
+		return nil
+	}
+	b := loopBodies[id]
+	loopMu.Unlock()
+	if b == nil || !b.mu.TryLock() {
+		return nil
+	}
+	return b
+}
+
+// chunkBuffer is eventsource_chunk_buffer: it returns the address of a buffer of n bytes into
+// which the loop copies the chunks of body id that fit, or 0 if they are to go to fulfilled.
+//
+//go:wasmexport eventsource_chunk_buffer
+func chunkBuffer(id, n int32) uint32 {
+	b := lockLoopBody(id)
+	if b == nil {
+		return 0
+	}
+	defer b.mu.Unlock()
+	if n <= 0 || b.closed || b.ended || b.consume == nil {
+		return 0
+	}
+	if cap(b.loopBuf) < int(n) {
+		b.loopBuf = make([]byte, n)
+	}
+	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b.loopBuf))))
+}
+
+// chunkWritten is eventsource_chunk: the loop has copied n bytes of body id into the buffer that
+// chunkBuffer returned; they go to the consumer. It returns -1 when goroutines are to run (the
+// loop then calls fulfilled(null)), else the length of the consumer's reply (0 for none).
+//
+//go:wasmexport eventsource_chunk
+func chunkWritten(id, n int32) (r int32) {
+	b := lockLoopBody(id)
+	if b == nil {
+		return -1 // not reached: nothing else runs while the loop calls
+	}
+	if b.closed || b.ended || b.consume == nil || int(n) > cap(b.loopBuf) || n < 0 {
+		// A body that is closing or has failed drops what comes after.
+		b.mu.Unlock()
+		return 0
+	}
+	data, consume := b.loopBuf[:n], b.consume
+	b.mu.Unlock()
+	replying, replied = true, nil
+	defer func() {
+		replying = false
+		if p := recover(); p != nil {
+			replied = nil
+			b.fail(fmt.Errorf("eventsource: panic in callback: %v", p))
+			r = -1
+		}
+	}()
+	consume(data)
+	return int32(len(replied))
+}
+
+// replying is set while a consumer runs inside eventsource_chunk; replied is its reply.
+var (
+	replying bool
+	replied  []byte
+)
+
+// Reply hands p back to the read loop as the outcome of the chunk being consumed, when the
+// consumer runs inside the loop's call of eventsource_chunk (see above): the loop passes p,
+// decoded as UTF-8, to the Transport's Reply function once the call has returned. p must not
+// change until then, and must be the last thing the consumer hands on for the chunk: what it
+// hands on otherwise (with a call into JavaScript) arrives before p. Reply reports false, and p
+// is not taken, outside such a call, when p is empty, or when the call has a reply already.
+func Reply(p []byte) bool {
+	if !replying || replied != nil || len(p) == 0 {
+		return false
+	}
+	replied = p
+	return true
+}
+
+// replyAddress is eventsource_reply: the address of the reply of the last eventsource_chunk.
+//
+//go:wasmexport eventsource_reply
+func replyAddress() uint32 {
+	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(replied))))
+}
+
+// buffer returns a chunk buffer of capacity at least n: a consumed one if it is large enough,
+// else a new one, rounded up to a power of two so that the chunks after it fit too (a new
+// buffer for every larger chunk would leave garbage, and a collection that runs while chunks
+// are parsed slows the parsing).
+func (b *bodyReader) buffer(n int) []byte {
+	select {
+	case buf := <-b.free:
+		if cap(buf) >= n {
+			return buf
+		}
+	default:
+	}
+	if n <= minChunkBuffer {
+		return make([]byte, minChunkBuffer)
+	}
+	return make([]byte, n, 1<<bits.Len(uint(n-1)))
+}
+
+// recycle offers a consumed chunk's buffer for the next chunks.
+func (b *bodyReader) recycle(buf []byte) {
+	select {
+	case b.free <- buf[:0]:
+	default:
+	}
+}
