@@ -344,6 +344,7 @@
     #prefetched = null; // {promise, ctrl}: the first request, started before the wasm was ready
     #batches = []; // [{parts, kinds, k, p, time}] records not dispatched yet
     #pumping = false;
+    #pieces = ""; // the start of the next message's data (records "p")
     #handlers = { open: null, message: null, error: null };
     #handlerListeners = { open: null, message: null, error: null };
     #listeners = new Map(); // type → [{callback, capture, once, removed, remove, native}], in order
@@ -580,9 +581,19 @@
               this.#lastEventId = parts[p + 1];
               data = parts[p + 2];
             }
+            if (this.#pieces !== "") {
+              data = this.#pieces + data;
+              this.#pieces = "";
+            }
             list = this.#listeners.get(type);
             if (list === undefined || list.length === 0) continue;
             e = newMessage(type, this, b.time, data, this.#origin, this.#lastEventId);
+          } else if (kind === "p") {
+            // The start of the next message's data: joined as a rope, not copied.
+            b.p = p + 1;
+            this.#pieces += parts[p];
+          } else if (kind === "x") {
+            this.#pieces = "";
           } else if (kind === "o") {
             // "Announce the connection": readyState OPEN, fire open.
             b.p = p + 1;

@@ -24,6 +24,9 @@ import (
 //	d  a message event of type "message" with the lastEventId of the message record before
 //	   it ("" before the first): data
 //	m  a message event: type ("" for "message"), lastEventId, data
+//	p  a piece of the data of the next message record, which comes first (core.PieceHandler):
+//	   data
+//	x  the pieces received since the last message record belong to no message: drop them
 //	o  the connection is open: the origin of the messages that follow
 //	e  an error event: reason, status, statusText, retry delay in ms ("" when the
 //	   connection failed and readyState becomes CLOSED), message (the underlying error)
@@ -45,6 +48,18 @@ func (h *batchHandler) Opened(origin string) {
 	h.kinds = append(h.kinds, 'o')
 	h.send("", false)
 }
+
+// Piece hands the start of a long message's data to the shim, which keeps it for the message.
+// Like a big event's data, it is not copied into the batch.
+func (h *batchHandler) Piece(piece []byte) {
+	if len(h.kinds) != 0 {
+		h.send("", false) // the records before it go first
+	}
+	h.kinds = append(h.kinds, 'p')
+	h.send(unsafe.String(unsafe.SliceData(piece), len(piece)), false)
+}
+
+func (h *batchHandler) DropPieces() { h.kinds = append(h.kinds, 'x') }
 
 func (h *batchHandler) Message(ev *parse.Event) {
 	big := len(ev.Data) >= bigData

@@ -103,6 +103,20 @@ func validateHeader(h map[string][]string) error {
 	return nil
 }
 
+// PieceHandler is a Handler that takes the data of long events in pieces, so that the parser
+// never holds much more than parse.PieceSize bytes of an event (see parse.PieceHandler): the
+// data of a message is the pieces received since the last Message or DropPieces, followed by
+// the message's own Data.
+type PieceHandler interface {
+	Handler
+	// Piece receives the start of the data of the message being parsed: valid UTF-8, not
+	// empty, and valid only during the call.
+	Piece(piece []byte)
+	// DropPieces says that the pieces received since the last Message belong to no message:
+	// the stream ended before it was dispatched.
+	DropPieces()
+}
+
 // Handler receives what an EventSource fires, in order, on the goroutine that runs
 // [Source.Run]. Its methods are the tasks the standard queues.
 type Handler interface {
@@ -142,7 +156,11 @@ func NewSource(cfg Config, t Transport, h Handler) *Source {
 	if s.reconnect <= 0 {
 		s.reconnect = DefaultReconnectionTime
 	}
-	s.parser = parse.New((*parseHandler)(s), cfg.LastEventID)
+	if _, ok := h.(PieceHandler); ok {
+		s.parser = parse.New((*pieceParseHandler)(s), cfg.LastEventID)
+	} else {
+		s.parser = parse.New((*parseHandler)(s), cfg.LastEventID)
+	}
 	return s
 }
 
@@ -370,3 +388,20 @@ func (h *parseHandler) Event(ev *parse.Event) {
 }
 
 func (h *parseHandler) Retry(ms int64) { h.reconnect = time.Duration(ms) * time.Millisecond }
+
+// pieceParseHandler is a parseHandler that passes the data of long events on in pieces, for a
+// Handler that is a PieceHandler.
+type pieceParseHandler Source
+
+func (h *pieceParseHandler) Event(ev *parse.Event) { (*parseHandler)(h).Event(ev) }
+func (h *pieceParseHandler) Retry(ms int64)        { (*parseHandler)(h).Retry(ms) }
+
+func (h *pieceParseHandler) Piece(piece []byte) {
+	select {
+	case <-h.done:
+	default:
+		h.handler.(PieceHandler).Piece(piece)
+	}
+}
+
+func (h *pieceParseHandler) DropPieces() { h.handler.(PieceHandler).DropPieces() }

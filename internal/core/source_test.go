@@ -435,3 +435,40 @@ func TestSourceReadsChunks(t *testing.T) {
 		t.Errorf("log:\n got %s\nwant %s", got, want)
 	}
 }
+
+// pieceLog is a log that takes long data in pieces (PieceHandler): it logs each message's whole
+// data length, and each drop of pieces with the length dropped.
+type pieceLog struct {
+	*log
+	pending, pieces int
+}
+
+func (l *pieceLog) Piece(piece []byte) { l.pending += len(piece); l.pieces++ }
+func (l *pieceLog) DropPieces()        { l.add(fmt.Sprintf("drop %d", l.pending)); l.pending = 0 }
+func (l *pieceLog) Message(ev *parse.Event) {
+	l.add(fmt.Sprintf("message of %d bytes", l.pending+len(ev.Data)))
+	l.pending = 0
+}
+
+// TestSourcePieces checks that a PieceHandler gets long data in pieces, and that the pieces of
+// an event that the end of a stream cuts off are dropped before the next stream's events.
+func TestSourcePieces(t *testing.T) {
+	long := strings.Repeat("x", 3*parse.PieceSize)
+	ft := &chunkTransport{fakeTransport{replies: []reply{
+		{chunks: []string{"data: " + long + "\n", "data: " + long}},
+		{chunks: []string{"data: " + long + "\n\n"}, holdUntil: true},
+	}}}
+	l := &pieceLog{log: newLog()}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	want := fmt.Sprintf("message of %d bytes", len(long))
+	l.stopAt, l.cancel = want, cancel
+	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(ctx)
+	got := strings.Join(l.Lines(), "|")
+	if want := fmt.Sprintf("open http://127.0.0.1:1|error end-of-stream status=200 retry=true in=1ms|open http://127.0.0.1:1|drop %d|%s", len(long), want); got != want {
+		t.Errorf("log:\n got %s\nwant %s", got, want)
+	}
+	if l.pieces < 2 {
+		t.Errorf("%d pieces, want at least 2", l.pieces)
+	}
+}

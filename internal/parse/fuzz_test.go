@@ -37,6 +37,14 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("parse(%q) in chunks %q\n got %+v\nwant %+v", in, chunks, got, want)
 		}
+		// Data in pieces (PieceHandler) of 1 to 16 bytes changes nothing either.
+		size := 1
+		if len(cuts) > 0 {
+			size += int(cuts[0] % 16)
+		}
+		if got := parseChunksPieces(size, chunks...); !reflect.DeepEqual(got, want) {
+			t.Fatalf("parse(%q) in chunks %q, pieces of %d\n got %+v\nwant %+v", in, chunks, size, got, want)
+		}
 		for _, e := range got.Events {
 			for _, s := range []string{e.Type, e.Data, e.ID} {
 				if !utf8.ValidString(s) {

@@ -28,6 +28,27 @@ type Handler interface {
 	Retry(ms int64)
 }
 
+// PieceHandler is a [Handler] that takes the data of a long event in pieces, so that the parser
+// never holds much more than [PieceSize] bytes of it however long the event is: a WebAssembly
+// program's memory never shrinks, and a buffer that grows to an event's size is copied as it
+// grows and leaves garbage to collect.
+type PieceHandler interface {
+	Handler
+	// Piece is called with the start of the data buffer of the event being parsed, decoded (as
+	// Event's Data is), which the parser then drops from its buffer. The data of the next event
+	// dispatched is the pieces received since the last Event or DropPieces, followed by its
+	// Data (which may then be empty). Each piece is valid UTF-8 on its own, and not empty.
+	// piece is valid only during the call.
+	Piece(piece []byte)
+	// DropPieces is called when the stream is reset before the event of the pieces received
+	// since the last Event was dispatched: they belong to no event.
+	DropPieces()
+}
+
+// PieceSize is the size of the data buffer from which a [PieceHandler] gets its start as a
+// piece.
+const PieceSize = 256 << 10
+
 // MaxRetry is the largest reconnection time a "retry" field can set, in milliseconds; larger
 // values saturate to it. It is about 292 years, the most a time.Duration holds.
 const MaxRetry = int64(1<<63-1) / 1e6
@@ -51,12 +72,19 @@ type Parser struct {
 
 	lastID string // the event source's last event ID string
 	ev     Event
+
+	pieces    PieceHandler // h, if it takes pieces
+	pieceSize int          // PieceSize, but in tests
+	pieced    bool         // pieces have been handed over since the last dispatch
+	invalid   bool         // the data line being appended in direct mode is not valid UTF-8
 }
 
 // New returns a parser that reports to h. lastEventID is the source's last event ID string
 // carried over from earlier streams ("" for a new source).
 func New(h Handler, lastEventID string) *Parser {
 	p := &Parser{h: h, lastID: lastEventID}
+	p.pieces, _ = h.(PieceHandler)
+	p.pieceSize = PieceSize
 	p.Reset()
 	return p
 }
@@ -85,6 +113,10 @@ func (p *Parser) Reset() {
 	p.data = p.data[:0]
 	p.typ = p.typ[:0]
 	p.idBuf = append(p.idBuf[:0], p.lastID...)
+	if p.pieced {
+		p.pieced = false
+		p.pieces.DropPieces()
+	}
 }
 
 // Feed parses the next chunk of the stream. Chunks may split the stream anywhere, including
@@ -108,6 +140,9 @@ func (p *Parser) Feed(b []byte) {
 		if end < 0 {
 			if p.direct {
 				p.data = appendGrow(p.data, b)
+				if p.pieces != nil && len(p.data) >= p.pieceSize && !p.invalid {
+					p.directPiece()
+				}
 			} else {
 				p.line = appendGrow(p.line, b)
 				p.partial = true
@@ -120,6 +155,9 @@ func (p *Parser) Feed(b []byte) {
 		case p.direct:
 			p.data = appendGrow(p.data, line)
 			p.endDirect()
+			if p.pieces != nil && len(p.data) >= p.pieceSize {
+				p.piece()
+			}
 		case p.partial:
 			p.line = appendGrow(p.line, line)
 			p.processLine(p.line)
@@ -177,6 +215,7 @@ func (p *Parser) startDirect() {
 	p.dataStart = len(p.data)
 	p.data = append(p.data, value...)
 	p.direct = true
+	p.invalid = false
 }
 
 // endDirect completes a data line appended in direct mode: its value, now whole, is decoded as
@@ -221,6 +260,9 @@ func (p *Parser) processLine(line []byte) {
 			p.data = appendReplacing(p.data, value)
 		}
 		p.data = append(p.data, '\n')
+		if p.pieces != nil && len(p.data) >= p.pieceSize {
+			p.piece()
+		}
 		return
 	}
 	name, value := line, line[len(line):]
@@ -241,6 +283,9 @@ func (p *Parser) processLine(line []byte) {
 	case "data":
 		p.data = appendText(reserve(p.data, len(value)+1), value)
 		p.data = append(p.data, '\n')
+		if p.pieces != nil && len(p.data) >= p.pieceSize {
+			p.piece()
+		}
 	case "id":
 		// "If the field value does not contain U+0000 NULL, then set the last event ID buffer
 		// to the field value. Otherwise, ignore the field."
@@ -277,6 +322,7 @@ func (p *Parser) dispatch() {
 	p.ev.Type, p.ev.Data, p.ev.LastEventID = p.typ, p.data[:len(p.data)-1], p.lastID
 	// Step 7: reset the data and event type buffers (after the handler has read them).
 	p.h.Event(&p.ev)
+	p.pieced = false
 	p.data = p.data[:0]
 	p.typ = p.typ[:0]
 	// Do not hold on to the memory of an unusually big event.
@@ -286,6 +332,63 @@ func (p *Parser) dispatch() {
 	if cap(p.line) > maxKeep {
 		p.line = nil
 	}
+}
+
+// piece hands the data buffer to the PieceHandler as a piece, but for its final LF, which
+// dispatch removes (HTML §9.2.6, "dispatch the event", step 3), and which the buffer keeps.
+func (p *Parser) piece() {
+	if len(p.data) < 2 {
+		return
+	}
+	p.pieces.Piece(p.data[:len(p.data)-1])
+	p.pieced = true
+	p.data = append(p.data[:0], '\n')
+}
+
+// directPiece hands the data buffer to the PieceHandler as a piece while a long data line is
+// being appended in direct mode: up to the last whole UTF-8 sequence of the line, if the line so
+// far is valid UTF-8. The bytes of a sequence that the next chunk may complete stay. A line that
+// is not valid UTF-8 is left whole to endDirect, which decodes it.
+func (p *Parser) directPiece() {
+	value := p.data[p.dataStart:]
+	n := wholeUTF8(value)
+	if !utf8.Valid(value[:n]) {
+		p.invalid = true
+		return
+	}
+	cut := p.dataStart + n
+	if cut == 0 {
+		return
+	}
+	p.pieces.Piece(p.data[:cut])
+	p.pieced = true
+	p.data = p.data[:copy(p.data, p.data[cut:])]
+	p.dataStart = 0
+}
+
+// wholeUTF8 returns the length of b without the UTF-8 sequence that ends it if more bytes could
+// complete that sequence: a lead byte followed by fewer continuation bytes than it announces.
+func wholeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-3; i-- {
+		c := b[i]
+		switch {
+		case c < 0x80:
+			return len(b) // ASCII ends the last sequence
+		case c < 0xC0:
+			continue // a continuation byte: look for its lead byte
+		}
+		need := 2 // the length of the sequence that the lead byte c starts (a byte that is never valid is kept as one, harmlessly)
+		if c >= 0xF0 {
+			need = 4
+		} else if c >= 0xE0 {
+			need = 3
+		}
+		if len(b)-i < need {
+			return i
+		}
+		return len(b)
+	}
+	return len(b)
 }
 
 // maxKeep is the largest buffer capacity kept from one event to the next.

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // ev is a dispatched event as a test sees it; typ "" is shown as the default "message".
@@ -27,6 +28,45 @@ func (r *recorder) Event(e *Event) {
 }
 
 func (r *recorder) Retry(ms int64) { r.retries = append(r.retries, ms) }
+
+// pieceRecorder is a recorder that takes long data in pieces (PieceHandler). It joins them to
+// the data of the next event, and notes in bad any piece that breaks the contract: empty, or not
+// valid UTF-8 on its own (each piece is decoded apart).
+type pieceRecorder struct {
+	recorder
+	pending []byte
+	bad     string
+}
+
+func (r *pieceRecorder) Piece(piece []byte) {
+	if len(piece) == 0 || !utf8.Valid(piece) {
+		r.bad = fmt.Sprintf("piece %q", piece)
+	}
+	r.pending = append(r.pending, piece...)
+}
+
+func (r *pieceRecorder) DropPieces() { r.pending = r.pending[:0] }
+
+func (r *pieceRecorder) Event(e *Event) {
+	data := append(r.pending, e.Data...)
+	r.pending = r.pending[:0]
+	r.recorder.Event(&Event{Type: e.Type, Data: data, LastEventID: e.LastEventID})
+}
+
+// parseChunksPieces is parseChunks with a PieceHandler and pieces of size bytes. It panics if
+// a piece breaks the contract.
+func parseChunksPieces(size int, chunks ...[]byte) result {
+	var r pieceRecorder
+	p := New(&r, "")
+	p.pieceSize = size
+	for _, c := range chunks {
+		p.Feed(c)
+		if r.bad != "" {
+			panic(fmt.Sprintf("pieces of %d bytes: %s", size, r.bad))
+		}
+	}
+	return result{r.events, r.retries, p.LastEventID()}
+}
 
 // result is what one parse of a whole stream produced.
 type result struct {
@@ -200,6 +240,14 @@ func TestParse(t *testing.T) {
 				}
 			}
 			check("byte by byte", parseChunks(bytesOf(in)...))
+			// The same with the data handed over in pieces of a few bytes.
+			for _, size := range []int{1, 2, 3, 5} {
+				check(fmt.Sprintf("pieces of %d, whole", size), parseChunksPieces(size, in))
+				for i := 0; i <= len(in); i++ {
+					check(fmt.Sprintf("pieces of %d, split at %d", size, i), parseChunksPieces(size, in[:i], in[i:]))
+				}
+				check(fmt.Sprintf("pieces of %d, byte by byte", size), parseChunksPieces(size, bytesOf(in)...))
+			}
 		})
 	}
 }
@@ -276,6 +324,58 @@ func TestLongLines(t *testing.T) {
 		got := parseChunks(chunks...)
 		if len(got.Events) != 1 || got.Events[0].Data != long+"\n"+long {
 			t.Fatalf("chunk size %d: got %d events, want one of %d bytes", size, len(got.Events), 2*len(long)+1)
+		}
+	}
+}
+
+// TestPiecesBoundMemory checks that a PieceHandler gets a long event in pieces that keep the
+// parser's buffers near PieceSize, however long the event's lines, and that the pieces and the
+// data make the event's data; and that the pieces of an event that a reset cuts off are dropped.
+func TestPiecesBoundMemory(t *testing.T) {
+	t.Parallel()
+	const size = 8 << 20
+	line := strings.Repeat("é", 1<<9) + "x" // 1025 bytes: the 2-byte é falls across chunks
+	for _, shape := range []string{"lines", "one line"} {
+		var in, want []byte
+		if shape == "lines" {
+			for len(want) < size {
+				in = append(append(append(in, "data: "...), line...), '\n')
+				want = append(append(want, line...), '\n')
+			}
+			want = want[:len(want)-1]
+		} else {
+			want = []byte(strings.Repeat(line, size/len(line)))
+			in = append(append([]byte("data:"), want...), '\n')
+		}
+		in = append(in, '\n')
+		var r pieceRecorder
+		p := New(&r, "")
+		pieces, maxCap := 0, 0
+		for b := in; len(b) > 0; {
+			n := min(65521, len(b)) // chunks of a prime size, to cut sequences anywhere
+			before := len(r.pending)
+			p.Feed(b[:n])
+			b = b[n:]
+			if len(r.pending) != before {
+				pieces++
+			}
+			maxCap = max(maxCap, cap(p.data), cap(p.line))
+		}
+		if r.bad != "" {
+			t.Fatalf("%s: %s", shape, r.bad)
+		}
+		if len(r.events) != 1 || r.events[0].Data != string(want) {
+			t.Fatalf("%s: got %d events, want one of %d bytes of data", shape, len(r.events), len(want))
+		}
+		if pieces < size/PieceSize/2 || maxCap > 4*PieceSize {
+			t.Fatalf("%s: %d pieces, buffers up to %d bytes; want about %d pieces, buffers of at most %d", shape, pieces, maxCap, size/PieceSize, 4*PieceSize)
+		}
+		// Cut off by a reset, the event's pieces are dropped, and the next event is whole.
+		p.Feed(in[:len(in)/2])
+		p.Reset()
+		p.Feed([]byte("data: next\n\n"))
+		if n := len(r.events); n != 2 || r.events[1].Data != "next" {
+			t.Fatalf("%s: after a reset, got %d events, the last with %d bytes of data; want the second to be \"next\"", shape, n, len(r.events[n-1].Data))
 		}
 	}
 }

@@ -226,6 +226,24 @@
       ['message::small', 'big:9:BIG', 'message:9:after'], 'events [type:lastEventId:data]');
   }, { timeout: 15000 });
 
+  // A long event of many lines (far more than the polyfill's parser holds before it hands data
+  // on) that the end of the response cuts off is discarded ("any pending data must be
+  // discarded"); the same event in the next response arrives whole.
+  scenario('parse.large-event-cut-off', async (t) => {
+    const line = 'dätä ünïcödé 0123456789';
+    const n = 20000;
+    const es = t.es(t.url({ key: t.key(), seq: [
+      { body: 'data: ' + line + '\n', repeat: n, tail: 'retry: 50\n' },
+      { body: 'data: ' + line + '\n', repeat: n, tail: '\ndata: after\n\n', hold: 'forever' },
+    ] }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2, 10000);
+    es.close();
+    const long = Array(n).fill(line).join('\n');
+    t.eq(rec.events.map((e) => e.type + (e.msg ? ':' + (e.data === long ? 'LONG' : e.data.length > 20 ? e.data.length : e.data) : '')),
+      ['open', 'error', 'open', 'message:LONG', 'message:after'], 'events');
+  }, { timeout: 15000 });
+
   scenario('parse.many-data-lines', async (t) => {
     const line = 'line ünïcödé';
     const n = 5000;
