@@ -49,6 +49,12 @@ func (h *batchHandler) Opened(origin string) {
 	h.send("", false)
 }
 
+// RawData makes the handler a core.RawDataHandler: the data of messages is decoded by the
+// shim's TextDecoder (or, for data that goes as an argument of its own, by wasm_exec.js's),
+// which is what the parser would do, and the fields of a batch are separated by CR, an ASCII
+// byte, which ends whatever a decoder has started. So the parser need not decode it too.
+func (h *batchHandler) RawData() {}
+
 // Piece hands the start of a long message's data to the shim, which keeps it for the message.
 // Like a big event's data, it is not copied into the batch.
 func (h *batchHandler) Piece(piece []byte) {

@@ -117,6 +117,15 @@ type PieceHandler interface {
 	DropPieces()
 }
 
+// RawDataHandler is a Handler that decodes the data of messages itself, with the WHATWG "UTF-8
+// decode" (as JavaScript's TextDecoder does): it gets Data, and pieces, undecoded (see
+// parse.Parser.SetRawData).
+type RawDataHandler interface {
+	Handler
+	// RawData marks the handler; it is never called.
+	RawData()
+}
+
 // Handler receives what an EventSource fires, in order, on the goroutine that runs
 // [Source.Run]. Its methods are the tasks the standard queues.
 type Handler interface {
@@ -160,6 +169,9 @@ func NewSource(cfg Config, t Transport, h Handler) *Source {
 		s.parser = parse.New((*pieceParseHandler)(s), cfg.LastEventID)
 	} else {
 		s.parser = parse.New((*parseHandler)(s), cfg.LastEventID)
+	}
+	if _, ok := h.(RawDataHandler); ok {
+		s.parser.SetRawData(true)
 	}
 	return s
 }

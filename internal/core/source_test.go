@@ -472,3 +472,29 @@ func TestSourcePieces(t *testing.T) {
 		t.Errorf("%d pieces, want at least 2", l.pieces)
 	}
 }
+
+// rawLog is a log that decodes data itself (RawDataHandler).
+type rawLog struct{ *log }
+
+func (rawLog) RawData() {}
+
+// TestSourceRawData checks that a RawDataHandler gets the data undecoded, and any other handler
+// gets it decoded.
+func TestSourceRawData(t *testing.T) {
+	for _, raw := range []bool{false, true} {
+		ft := &fakeTransport{replies: []reply{{chunks: []string{"data: a\xFFb\n\n"}, holdUntil: true}}}
+		l := newLog()
+		var h Handler = l
+		want := fmt.Sprintf("message message %q id=", "a\uFFFDb")
+		if raw {
+			h, want = rawLog{l}, fmt.Sprintf("message message %q id=", "a\xFFb")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		l.stopAt, l.cancel = want, cancel
+		NewSource(Config{URL: "http://127.0.0.1:1/sse"}, ft, h).Run(ctx)
+		cancel()
+		if got := strings.Join(l.Lines(), "|"); got != "open http://127.0.0.1:1|"+want {
+			t.Errorf("raw %v: log %s, want the message %s", raw, got, want)
+		}
+	}
+}

@@ -37,13 +37,19 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("parse(%q) in chunks %q\n got %+v\nwant %+v", in, chunks, got, want)
 		}
-		// Data in pieces (PieceHandler) of 1 to 16 bytes changes nothing either.
+		// Data in pieces (PieceHandler) of 1 to 16 bytes, or raw (SetRawData) and decoded
+		// piece by piece, changes nothing either.
 		size := 1
 		if len(cuts) > 0 {
 			size += int(cuts[0] % 16)
 		}
-		if got := parseChunksPieces(size, chunks...); !reflect.DeepEqual(got, want) {
-			t.Fatalf("parse(%q) in chunks %q, pieces of %d\n got %+v\nwant %+v", in, chunks, size, got, want)
+		for _, raw := range []bool{false, true} {
+			if got := parseChunksPieces(size, raw, chunks...); !reflect.DeepEqual(got, want) {
+				t.Fatalf("parse(%q) in chunks %q, pieces of %d, raw %v\n got %+v\nwant %+v", in, chunks, size, raw, got, want)
+			}
+		}
+		if got := parseChunksPieces(0, true, chunks...); !reflect.DeepEqual(got, want) {
+			t.Fatalf("parse(%q) in chunks %q, raw\n got %+v\nwant %+v", in, chunks, got, want)
 		}
 		for _, e := range got.Events {
 			for _, s := range []string{e.Type, e.Data, e.ID} {

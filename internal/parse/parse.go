@@ -75,6 +75,7 @@ type Parser struct {
 
 	pieces    PieceHandler // h, if it takes pieces
 	pieceSize int          // PieceSize, but in tests
+	raw       bool         // data is handed over undecoded (SetRawData)
 	pieced    bool         // pieces have been handed over since the last dispatch
 	invalid   bool         // the data line being appended in direct mode is not valid UTF-8
 }
@@ -99,6 +100,15 @@ func (p *Parser) SetLastEventID(id string) {
 	p.lastID = id
 	p.idBuf = append(p.idBuf[:0], id...)
 }
+
+// SetRawData sets whether the parser hands the data of events (Data, and pieces to a
+// [PieceHandler]) over as the stream's bytes, undecoded, for a handler that passes it on to a
+// decoder anyway, which must then be the WHATWG Encoding standard's "UTF-8 decode": it replaces
+// each maximal invalid subsequence with one U+FFFD, as JavaScript's TextDecoder does. The parser
+// then does not check the data too. Decoding each piece and Data apart, or any of them joined
+// with ASCII between them, gives the text that decoding the whole data would: a piece ends only
+// where the decoder starts afresh. The event type and the last event ID are decoded either way.
+func (p *Parser) SetRawData(raw bool) { p.raw = raw }
 
 // Reset prepares the parser for a new stream (a new connection). Per HTML §9.2.6 the end of a
 // stream discards any pending data: an incomplete line or event is dropped. The last event ID
@@ -222,7 +232,7 @@ func (p *Parser) startDirect() {
 // UTF-8 (the slow path only when it is not valid) and followed by LF.
 func (p *Parser) endDirect() {
 	p.direct = false
-	if value := p.data[p.dataStart:]; !utf8.Valid(value) {
+	if value := p.data[p.dataStart:]; !p.raw && !utf8.Valid(value) {
 		fixed := appendReplacing(nil, value)
 		p.data = append(p.data[:p.dataStart], fixed...)
 	}
@@ -254,7 +264,7 @@ func (p *Parser) processLine(line []byte) {
 			value = value[1:]
 		}
 		p.data = reserve(p.data, len(value)+1)
-		if utf8.Valid(value) {
+		if p.raw || utf8.Valid(value) {
 			p.data = append(p.data, value...)
 		} else {
 			p.data = appendReplacing(p.data, value)
@@ -281,7 +291,11 @@ func (p *Parser) processLine(line []byte) {
 	case "event":
 		p.typ = appendText(p.typ[:0], value)
 	case "data":
-		p.data = appendText(reserve(p.data, len(value)+1), value)
+		if p.raw {
+			p.data = append(reserve(p.data, len(value)+1), value...)
+		} else {
+			p.data = appendText(reserve(p.data, len(value)+1), value)
+		}
 		p.data = append(p.data, '\n')
 		if p.pieces != nil && len(p.data) >= p.pieceSize {
 			p.piece()
@@ -348,11 +362,13 @@ func (p *Parser) piece() {
 // directPiece hands the data buffer to the PieceHandler as a piece while a long data line is
 // being appended in direct mode: up to the last whole UTF-8 sequence of the line, if the line so
 // far is valid UTF-8. The bytes of a sequence that the next chunk may complete stay. A line that
-// is not valid UTF-8 is left whole to endDirect, which decodes it.
+// is not valid UTF-8 is left whole to endDirect, which decodes it; with raw data, which the
+// handler decodes, the piece is cut all the same: the cut is where a decoder starts afresh (before
+// a byte that is not a continuation byte, or after a sequence as long as its lead byte says).
 func (p *Parser) directPiece() {
 	value := p.data[p.dataStart:]
 	n := wholeUTF8(value)
-	if !utf8.Valid(value[:n]) {
+	if !p.raw && !utf8.Valid(value[:n]) {
 		p.invalid = true
 		return
 	}

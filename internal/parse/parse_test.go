@@ -53,19 +53,59 @@ func (r *pieceRecorder) Event(e *Event) {
 	r.recorder.Event(&Event{Type: e.Type, Data: data, LastEventID: e.LastEventID})
 }
 
-// parseChunksPieces is parseChunks with a PieceHandler and pieces of size bytes. It panics if
-// a piece breaks the contract.
-func parseChunksPieces(size int, chunks ...[]byte) result {
-	var r pieceRecorder
-	p := New(&r, "")
-	p.pieceSize = size
+// rawRecorder is a recorder of raw data (SetRawData), which it decodes with appendText.
+type rawRecorder struct{ recorder }
+
+func (r *rawRecorder) Event(e *Event) {
+	r.recorder.Event(&Event{Type: e.Type, Data: appendText(nil, e.Data), LastEventID: e.LastEventID})
+}
+
+// rawPieceRecorder is a pieceRecorder of raw data (SetRawData), which it decodes: each piece,
+// and each event's Data, apart from the others.
+type rawPieceRecorder struct{ pieceRecorder }
+
+func (r *rawPieceRecorder) Piece(piece []byte) {
+	if len(piece) == 0 {
+		r.bad = "an empty piece"
+	}
+	r.pending = appendText(r.pending, piece)
+}
+
+func (r *rawPieceRecorder) Event(e *Event) {
+	r.pieceRecorder.Event(&Event{Type: e.Type, Data: appendText(nil, e.Data), LastEventID: e.LastEventID})
+}
+
+// parseChunksPieces is parseChunks with a PieceHandler and pieces of size bytes (none if size is
+// 0), and raw data (SetRawData) if raw. It panics if a piece breaks the contract.
+func parseChunksPieces(size int, raw bool, chunks ...[]byte) result {
+	var (
+		h   Handler
+		rec *recorder
+		bad *string
+	)
+	switch {
+	case raw && size == 0:
+		r := &rawRecorder{}
+		h, rec, bad = r, &r.recorder, new(string)
+	case raw:
+		r := &rawPieceRecorder{}
+		h, rec, bad = r, &r.recorder, &r.bad
+	default:
+		r := &pieceRecorder{}
+		h, rec, bad = r, &r.recorder, &r.bad
+	}
+	p := New(h, "")
+	p.SetRawData(raw)
+	if size > 0 {
+		p.pieceSize = size
+	}
 	for _, c := range chunks {
 		p.Feed(c)
-		if r.bad != "" {
-			panic(fmt.Sprintf("pieces of %d bytes: %s", size, r.bad))
+		if *bad != "" {
+			panic(fmt.Sprintf("pieces of %d bytes: %s", size, *bad))
 		}
 	}
-	return result{r.events, r.retries, p.LastEventID()}
+	return result{rec.events, rec.retries, p.LastEventID()}
 }
 
 // result is what one parse of a whole stream produced.
@@ -240,13 +280,20 @@ func TestParse(t *testing.T) {
 				}
 			}
 			check("byte by byte", parseChunks(bytesOf(in)...))
-			// The same with the data handed over in pieces of a few bytes.
-			for _, size := range []int{1, 2, 3, 5} {
-				check(fmt.Sprintf("pieces of %d, whole", size), parseChunksPieces(size, in))
-				for i := 0; i <= len(in); i++ {
-					check(fmt.Sprintf("pieces of %d, split at %d", size, i), parseChunksPieces(size, in[:i], in[i:]))
+			// The same with the data handed over in pieces of a few bytes, and raw (decoded
+			// piece by piece by the handler), in pieces or not.
+			for _, raw := range []bool{false, true} {
+				for _, size := range []int{0, 1, 2, 3, 5} {
+					if size == 0 && !raw {
+						continue
+					}
+					how := fmt.Sprintf("raw %v, pieces of %d", raw, size)
+					check(how+", whole", parseChunksPieces(size, raw, in))
+					for i := 0; i <= len(in); i++ {
+						check(fmt.Sprintf("%s, split at %d", how, i), parseChunksPieces(size, raw, in[:i], in[i:]))
+					}
+					check(how+", byte by byte", parseChunksPieces(size, raw, bytesOf(in)...))
 				}
-				check(fmt.Sprintf("pieces of %d, byte by byte", size), parseChunksPieces(size, bytesOf(in)...))
 			}
 		})
 	}
