@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ssewasm/eventsource"
+	"github.com/ssewasm/eventsource/internal/fetch"
 )
 
 // These tests run the Go API compiled to WebAssembly, over the host's fetch(), under Node.js.
@@ -80,5 +82,34 @@ func TestWasmFails(t *testing.T) {
 	}
 	if es.ReadyState() != eventsource.StateClosed {
 		t.Errorf("readyState = %v, want CLOSED", es.ReadyState())
+	}
+}
+
+// TestWasmCloseReleasesCallbacks closes a source whose response has been read to its end, with
+// a read outstanding: the body's callbacks must be released all the same (Node.js 20 leaves
+// such a read pending after the fetch is aborted).
+func TestWasmCloseReleasesCallbacks(t *testing.T) {
+	server := sseServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	unit := "data: " + strings.Repeat("x", 58) + "\n\n"
+	es, err := eventsource.Open(ctx, server+"/sse?repeat=1000&body="+url.QueryEscape(unit)+"&tail="+url.QueryEscape("data: last\n\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range es.Events() {
+		if err != nil {
+			t.Fatalf("error before the last event: %v", err)
+		}
+		if ev.Data == "last" {
+			break
+		}
+	}
+	es.Close()
+	for deadline := time.Now().Add(3 * time.Second); fetch.LiveFuncs() != 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := fetch.LiveFuncs(); n != 0 {
+		t.Fatalf("%d callbacks left after Close, want 0", n)
 	}
 }

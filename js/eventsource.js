@@ -696,8 +696,10 @@
         // the body into a sink that copies each chunk straight into a Go buffer and has Go parse
         // it, through the module's exports (see internal/fetch/export_js.go), which costs far
         // less than a call of a Go function; the events come back as the call's result, the
-        // batch that reply takes. The end of the body goes to fulfilled, a failure to rejected.
-        readLoop(body, id, fulfilled, rejected, reply) {
+        // batch that reply takes. The end of the body goes to fulfilled, a failure to rejected,
+        // and so does the abort of the fetch (signal): the pipe settles then even where the body
+        // does not (Node.js 20, for a body read to its end), and Go releases its callbacks.
+        readLoop(body, id, fulfilled, rejected, reply, signal) {
           const ex = instance.exports;
           let at = 0, size = 0; // the Go buffer
           const write = (chunk) => {
@@ -715,7 +717,7 @@
             if (r > 0) reply(utf8.decode(new Uint8Array(ex.mem.buffer, ex.eventsource_reply() >>> 0, r)));
             else if (r < 0) fulfilled(null); // Go has goroutines to run
           };
-          body.pipeTo(new WritableStream({ write })).then(() => fulfilled({ done: true }), rejected);
+          body.pipeTo(new WritableStream({ write }), { signal }).then(() => fulfilled({ done: true }), rejected);
         },
       };
       go.run(instance).then(() => reject(new Error("the Go program exited")), reject);

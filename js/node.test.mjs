@@ -2,6 +2,7 @@
 // is in SSE_SERVER (node_test.go starts it and runs this file).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import { EventSource } from "./node.mjs";
 
 const server = process.env.SSE_SERVER;
@@ -63,4 +64,31 @@ test("options reach the server", async () => {
   const log = await (await fetch(`${server}/log?key=${k}`)).json();
   assert.equal(log[0].headers["X-Token"], "t1");
   assert.equal(log[0].headers["Last-Event-Id"], "start");
+});
+
+test("close() in a listener leaves nothing behind on the Go side", async () => {
+  const stats = EventSource[Symbol.for("ssewasm.stats")];
+  // A response read to its end before the listener runs (Node's own server sends the body and
+  // its end at once), and one held open.
+  const local = http.createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/event-stream" });
+    res.end(("data: " + "x".repeat(58) + "\n\n").repeat(1000) + "data: last\n\n");
+  });
+  await new Promise((resolve) => local.listen(0, "127.0.0.1", resolve));
+  try {
+    for (const u of [`http://127.0.0.1:${local.address().port}/`, url({ body: "data: last\n\n", hold: "forever" })]) {
+      const es = new EventSource(u);
+      await new Promise((resolve) => { es.onmessage = (e) => { if (e.data === "last") { es.close(); resolve(); } }; });
+    }
+    // The Go side releases a closed source's callbacks once its body's read has settled; that
+    // takes a few tasks. Only the bridge's own three (open, close, stats) stay.
+    let s = stats();
+    for (const t0 = Date.now(); (s.funcs !== 3 || s.sources !== 0) && Date.now() - t0 < 3000;) {
+      await new Promise((r) => setTimeout(r, 20));
+      s = stats();
+    }
+    assert.deepEqual({ sources: s.sources, funcs: s.funcs }, { sources: 0, funcs: 3 });
+  } finally {
+    local.close();
+  }
 });

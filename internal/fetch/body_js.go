@@ -87,7 +87,7 @@ func (b *bodyReader) readLocked() {
 	if b.consume != nil && !b.locked && b.loop.Type() == safejs.TypeFunction {
 		// Every chunk goes to the consumer at once: the loop may read without bound.
 		b.loopID = registerLoop(b)
-		if _, err := b.loop.Invoke(b.body, b.loopID, b.onOK.Value(), b.onErr.Value(), b.reply); err != nil {
+		if _, err := b.loop.Invoke(b.body, b.loopID, b.onOK.Value(), b.onErr.Value(), b.reply, b.ctrl.signal); err != nil {
 			b.endLocked(chunk{err: err})
 			return
 		}
@@ -324,7 +324,16 @@ func (b *bodyReader) Close() error {
 	b.closed = true
 	if !b.reading {
 		b.releaseLocked()
-	} // else the abort settles the outstanding read(), whose callback releases them
+		return nil
+	}
+	// The abort settles the outstanding read(), whose callback releases them. Not always: Node.js
+	// 20 leaves a read pending when a fetch whose body was read to its end is aborted. Releasing
+	// the reader's lock rejects it (Streams standard, ReadableStreamDefaultReaderRelease; where
+	// the lock cannot be released with a read pending, the abort is enough). The read loop
+	// settles through the abort signal.
+	if b.locked && !b.looping {
+		_, _ = b.reader.Call("releaseLock")
+	}
 	return nil
 }
 

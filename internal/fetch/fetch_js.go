@@ -15,11 +15,14 @@ import (
 
 // Transport fetches event streams with the host's fetch(). The zero value is ready to use.
 type Transport struct {
-	// ReadLoop, if it is a JavaScript function loop(reader, id, fulfilled, rejected, reply),
-	// reads each response body instead of the Go side calling read() once per chunk: it calls
-	// read() again and again on the body's reader until the result is done or a read fails. It
-	// hands each chunk to Go through the module's exports (see export_js.go), or to fulfilled,
-	// and the last result to fulfilled, a failure to rejected. The shim offers one.
+	// ReadLoop, if it is a JavaScript function loop(body, id, fulfilled, rejected, reply,
+	// signal), reads each response body (a ReadableStream) instead of the Go side calling
+	// read() once per chunk, until the body is done, a read fails or signal (the fetch's abort
+	// signal) aborts. It hands each chunk to Go through the module's exports (see export_js.go),
+	// or to fulfilled, and the end to fulfilled, a failure or the abort to rejected: it must
+	// settle after an abort even when the body does not (Node.js 20 leaves a read pending when
+	// a fetch whose body has been read to its end is aborted), since the callbacks are released
+	// then. The shim offers one.
 	ReadLoop safejs.Value
 	// Reply is the JavaScript function to which ReadLoop passes what the consumer of a chunk
 	// handed back with [Reply].
