@@ -688,6 +688,7 @@
     const go = new g.Go();
     const instance = await WebAssembly.instantiate(module, go.importObject);
     const utf8 = new TextDecoder();
+    const bufferSize = 65536; // of the Go buffer into which readLoop copies each chunk
     await new Promise((resolve, reject) => {
       g.__eventsourceWasmBridge = {
         ready() { bridge = this; resolve(); },
@@ -701,21 +702,20 @@
         // does not (Node.js 20, for a body read to its end), and Go releases its callbacks.
         readLoop(body, id, fulfilled, rejected, reply, signal) {
           const ex = instance.exports;
-          let at = 0, size = 0; // the Go buffer
+          let at = 0; // the Go buffer, of bufferSize bytes
           const write = (chunk) => {
-            const n = chunk.length;
-            if (n > size) {
-              size = Math.max(65536, 2 ** Math.ceil(Math.log2(n)));
-              at = ex.eventsource_chunk_buffer(id, size) >>> 0;
-              if (at === 0) {
-                size = 0;
-                return fulfilled({ value: chunk, done: false }); // Go takes it through a call
+            // A large chunk (the browser hands over what has piled up) goes in parts, so that
+            // the Go side never needs a larger buffer.
+            for (let off = 0; off < chunk.length; off += bufferSize) {
+              if (at === 0 && (at = ex.eventsource_chunk_buffer(id, bufferSize) >>> 0) === 0) {
+                return fulfilled({ value: chunk.subarray(off), done: false }); // Go takes it through a call
               }
+              const part = chunk.length <= bufferSize ? chunk : chunk.subarray(off, off + bufferSize);
+              new Uint8Array(ex.mem.buffer, at, part.length).set(part);
+              const r = ex.eventsource_chunk(id, part.length);
+              if (r > 0) reply(utf8.decode(new Uint8Array(ex.mem.buffer, ex.eventsource_reply() >>> 0, r)));
+              else if (r < 0) return fulfilled(null); // Go has goroutines to run
             }
-            new Uint8Array(ex.mem.buffer, at, n).set(chunk);
-            const r = ex.eventsource_chunk(id, n);
-            if (r > 0) reply(utf8.decode(new Uint8Array(ex.mem.buffer, ex.eventsource_reply() >>> 0, r)));
-            else if (r < 0) fulfilled(null); // Go has goroutines to run
           };
           body.pipeTo(new WritableStream({ write }), { signal }).then(() => fulfilled({ done: true }), rejected);
         },

@@ -18,10 +18,10 @@ import (
 //	at = eventsource_chunk_buffer(id, n)  // the address of a Go buffer of n bytes, 0 if none
 //	r = eventsource_chunk(id, n)          // Go consumes n bytes that the loop copied to at
 //
-// id is the body's number, which Go gave the loop. The loop copies each chunk into the module's
-// memory at the address of the buffer, asking for a larger one when a chunk does not fit. When
-// there is none (the body is closing, or has failed), it hands the chunk to the body's
-// fulfilled callback instead, as it does with the end of the body.
+// id is the body's number, which Go gave the loop. The loop asks for a buffer once, and copies
+// each chunk into the module's memory at its address, a large chunk in parts of at most n
+// bytes. When there is none (the body is closing, or has failed), it hands the chunk to the
+// body's fulfilled callback instead, as it does with the end of the body.
 //
 // When eventsource_chunk returns a negative r, goroutines have work to do (the consumer failed,
 // say) and the loop calls fulfilled(null), which runs them. A positive r is the length of what
