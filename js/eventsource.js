@@ -713,8 +713,13 @@
               const part = chunk.length <= bufferSize ? chunk : chunk.subarray(off, off + bufferSize);
               new Uint8Array(ex.mem.buffer, at, part.length).set(part);
               const r = ex.eventsource_chunk(id, part.length);
-              if (r > 0) reply(utf8.decode(new Uint8Array(ex.mem.buffer, ex.eventsource_reply() >>> 0, r)));
-              else if (r < 0) return fulfilled(null); // Go has goroutines to run
+              if (r > 0) {
+                // The events parsed from the part: r >> 1 bytes, all ASCII and few if r & 1.
+                const batch = new Uint8Array(ex.mem.buffer, ex.eventsource_reply() >>> 0, r >>> 1);
+                reply(r & 1 ? String.fromCharCode.apply(null, batch) : utf8.decode(batch));
+              } else if (r < 0) {
+                return fulfilled(null); // Go has goroutines to run
+              }
             }
           };
           body.pipeTo(new WritableStream({ write }), { signal }).then(() => fulfilled({ done: true }), rejected);
