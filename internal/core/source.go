@@ -109,8 +109,9 @@ func validateHeader(h map[string][]string) error {
 // the message's own Data.
 type PieceHandler interface {
 	Handler
-	// Piece receives the start of the data of the message being parsed: valid UTF-8, not
-	// empty, and valid only during the call.
+	// Piece receives the start of the data of the message being parsed: not empty, decoded
+	// as Data is (valid UTF-8, or raw for a RawDataHandler, cut where a decoder starts afresh),
+	// and valid only during the call.
 	Piece(piece []byte)
 	// DropPieces says that the pieces received since the last Message belong to no message:
 	// the stream ended before it was dispatched.

@@ -5,6 +5,7 @@ package fetch
 import (
 	"context"
 	"io"
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -16,13 +17,13 @@ import (
 const readAhead = 8
 
 // bodyReader reads a response body's ReadableStream, through the shim's read loop (see
-// Transport.ReadLoop) once Stream is called, else through a reader. With a reader, it keeps a read()
-// outstanding while fewer than readAhead chunks wait for the consumer, issuing the next one from
-// the callback of the last: a chunk then never waits in the stream's queue, where an error of
-// the stream (the connection breaking) would discard it unread, and the consumer rarely waits
-// for a round trip. Once Stream is called (the Source does), each chunk is handed to the
-// consumer in that callback instead of being queued. The callbacks are made once per body,
-// not per chunk.
+// Transport.ReadLoop) once Stream is called, else through a reader. With a reader, it keeps a
+// read() outstanding while fewer than readAhead chunks wait for the consumer, issuing the next
+// one from the callback of the last: a chunk then never waits in the stream's queue, where an
+// error of the stream (the connection breaking) would discard it unread, and the consumer rarely
+// waits for a round trip. Once Stream is called (the Source does), each chunk is handed to the
+// consumer in that callback instead of being queued. The callbacks are made once per body, not
+// per chunk.
 type bodyReader struct {
 	ctx    context.Context
 	body   safejs.Value // the ReadableStream
@@ -223,6 +224,32 @@ func (b *bodyReader) copyChunk(value safejs.Value) ([]byte, error) {
 	}
 	unpin(n)
 	return buf[:n], nil
+}
+
+// buffer returns a chunk buffer of capacity at least n: a consumed one if it is large enough,
+// else a new one, rounded up to a power of two so that the chunks after it fit too (a new
+// buffer for every larger chunk would leave garbage, and a collection that runs while chunks
+// are parsed slows the parsing).
+func (b *bodyReader) buffer(n int) []byte {
+	select {
+	case buf := <-b.free:
+		if cap(buf) >= n {
+			return buf
+		}
+	default:
+	}
+	if n <= minChunkBuffer {
+		return make([]byte, minChunkBuffer)
+	}
+	return make([]byte, n, 1<<bits.Len(uint(n-1)))
+}
+
+// recycle offers a consumed chunk's buffer for the next chunks.
+func (b *bodyReader) recycle(buf []byte) {
+	select {
+	case b.free <- buf[:0]:
+	default:
+	}
 }
 
 // unpin accounts for a chunk of n bytes that JavaScript handed to Go. Every JavaScript value

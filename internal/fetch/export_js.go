@@ -4,7 +4,6 @@ package fetch
 
 import (
 	"fmt"
-	"math/bits"
 	"sync"
 	"unsafe"
 )
@@ -159,30 +158,4 @@ func Reply(p []byte) bool {
 //go:wasmexport eventsource_reply
 func replyAddress() uint32 {
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(replied))))
-}
-
-// buffer returns a chunk buffer of capacity at least n: a consumed one if it is large enough,
-// else a new one, rounded up to a power of two so that the chunks after it fit too (a new
-// buffer for every larger chunk would leave garbage, and a collection that runs while chunks
-// are parsed slows the parsing).
-func (b *bodyReader) buffer(n int) []byte {
-	select {
-	case buf := <-b.free:
-		if cap(buf) >= n {
-			return buf
-		}
-	default:
-	}
-	if n <= minChunkBuffer {
-		return make([]byte, minChunkBuffer)
-	}
-	return make([]byte, n, 1<<bits.Len(uint(n-1)))
-}
-
-// recycle offers a consumed chunk's buffer for the next chunks.
-func (b *bodyReader) recycle(buf []byte) {
-	select {
-	case b.free <- buf[:0]:
-	default:
-	}
 }

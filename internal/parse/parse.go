@@ -34,11 +34,12 @@ type Handler interface {
 // grows and leaves garbage to collect.
 type PieceHandler interface {
 	Handler
-	// Piece is called with the start of the data buffer of the event being parsed, decoded (as
-	// Event's Data is), which the parser then drops from its buffer. The data of the next event
-	// dispatched is the pieces received since the last Event or DropPieces, followed by its
-	// Data (which may then be empty). Each piece is valid UTF-8 on its own, and not empty.
-	// piece is valid only during the call.
+	// Piece is called with the start of the data buffer of the event being parsed, decoded as
+	// Event's Data is (or not: see SetRawData), which the parser then drops from its buffer. The
+	// data of the next event dispatched is the pieces received since the last Event or
+	// DropPieces, followed by its Data (which may then be empty). A piece is not empty, and
+	// decodes on its own to what it decodes to as part of the data: decoded, it is valid UTF-8;
+	// raw, it ends where a decoder starts afresh. piece is valid only during the call.
 	Piece(piece []byte)
 	// DropPieces is called when the stream is reset before the event of the pieces received
 	// since the last Event was dispatched: they belong to no event.
