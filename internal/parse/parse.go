@@ -394,7 +394,9 @@ func wholeUTF8(b []byte) int {
 		case c < 0xC0:
 			continue // a continuation byte: look for its lead byte
 		}
-		need := 2 // the length of the sequence that the lead byte c starts (a byte that is never valid is kept as one, harmlessly)
+		// c is a lead byte: need is the length of the sequence it starts. (A byte that is never
+		// valid is taken for one, which only keeps it for the next piece.)
+		need := 2
 		if c >= 0xF0 {
 			need = 4
 		} else if c >= 0xE0 {
