@@ -393,10 +393,18 @@ type parseHandler Source
 // Event fires a message event unless the source was closed meanwhile, perhaps by the handler
 // of the previous event of the same chunk: close() stops even events already parsed.
 func (h *parseHandler) Event(ev *parse.Event) {
-	select {
-	case <-h.done:
-	default:
+	if !(*Source)(h).closed() {
 		h.handler.Message(ev)
+	}
+}
+
+// closed reports whether Run's ctx is done: nothing more is fired then.
+func (s *Source) closed() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -410,9 +418,7 @@ func (h *pieceParseHandler) Event(ev *parse.Event) { (*parseHandler)(h).Event(ev
 func (h *pieceParseHandler) Retry(ms int64)        { (*parseHandler)(h).Retry(ms) }
 
 func (h *pieceParseHandler) Piece(piece []byte) {
-	select {
-	case <-h.done:
-	default:
+	if !(*Source)(h).closed() {
 		h.handler.(PieceHandler).Piece(piece)
 	}
 }
