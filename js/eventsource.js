@@ -29,6 +29,50 @@
   // The base URL for resolving EventSource URLs: the document's, a worker's location.
   const baseURL = () => (g.document ? g.document.baseURI : g.location && g.location.href);
 
+  // Loading starts here, before the rest of this file runs: wasm_exec.js, and the wasm, compiled
+  // as it arrives. start(), at the end, runs the Go program, which calls bridge.ready() once it
+  // has installed open and close.
+  const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
+  const wasmURL = urlOf("data-wasm", "eventsource.wasm");
+  const execURL = urlOf("data-wasm-exec", "wasm_exec.js");
+
+  const compile = async () => {
+    // Node.js (js/node.cjs) hands over the wasm's bytes, read from disk.
+    const source = g[Symbol.for("ssewasm.wasmSource")];
+    if (source) return WebAssembly.compile(await source);
+    const response = fetch(wasmURL);
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      // compileStreaming needs the application/wasm type; fall back for servers without it.
+      const res = await response;
+      if (!res.ok) throw new Error(`${wasmURL}: HTTP ${res.status}`);
+      return WebAssembly.compile(await res.clone().arrayBuffer());
+    }
+  };
+
+  const loadGo = () => new Promise((resolve, reject) => {
+    if (typeof g.Go === "function") return resolve();
+    if (typeof g.importScripts === "function" && !g.document) {
+      g.importScripts(execURL.href); // a worker
+      return resolve();
+    }
+    const el = g.document.createElement("script");
+    // A script added by script loads at low priority, and Chromium holds it back behind the
+    // wasm's request: ask for it at the priority of a script in the page, which it stands for.
+    el.fetchPriority = "high";
+    el.src = execURL.href;
+    el.onload = () => resolve();
+    el.onerror = () => reject(new Error(`could not load ${execURL}`));
+    (g.document.head || g.document.documentElement).appendChild(el);
+  });
+
+  // In a page, wasm_exec.js's request goes first, as it is small; in a worker importScripts
+  // blocks, so the wasm's request goes first there.
+  const goLoaded = g.document ? loadGo() : undefined;
+  const compiled = compile();
+  const loaded = Promise.all([goLoaded || loadGo(), compiled]);
+
   let bridge = null; // {open, close}, set by the Go side once it runs
   let loadError = null; // why the wasm could not be loaded, if it could not
   const waiting = new Set(); // sources constructed before the Go side was ready
@@ -649,44 +693,10 @@
   g.EventSource = EventSource;
   g[marker] = true;
 
-  // Loading: compile the wasm while wasm_exec.js loads, then run the Go program, which calls
-  // bridge.ready() once it has installed open and close.
-  const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
-  const wasmURL = urlOf("data-wasm", "eventsource.wasm");
-  const execURL = urlOf("data-wasm-exec", "wasm_exec.js");
-
-  const compile = async () => {
-    // Node.js (js/node.cjs) hands over the wasm's bytes, read from disk.
-    const source = g[Symbol.for("ssewasm.wasmSource")];
-    if (source) return WebAssembly.compile(await source);
-    const response = fetch(wasmURL);
-    try {
-      return await WebAssembly.compileStreaming(response);
-    } catch (e) {
-      // compileStreaming needs the application/wasm type; fall back for servers without it.
-      const res = await response;
-      if (!res.ok) throw new Error(`${wasmURL}: HTTP ${res.status}`);
-      return WebAssembly.compile(await res.clone().arrayBuffer());
-    }
-  };
-
-  const loadGo = () => new Promise((resolve, reject) => {
-    if (typeof g.Go === "function") return resolve();
-    if (typeof g.importScripts === "function" && !g.document) {
-      g.importScripts(execURL.href); // a worker
-      return resolve();
-    }
-    const el = g.document.createElement("script");
-    el.src = execURL.href;
-    el.onload = () => resolve();
-    el.onerror = () => reject(new Error(`could not load ${execURL}`));
-    (g.document.head || g.document.documentElement).appendChild(el);
-  });
-
   const start = async () => {
-    const [module] = await Promise.all([compile(), loadGo()]);
-    const go = new g.Go();
-    const instance = await WebAssembly.instantiate(module, go.importObject);
+    const [, module] = await loaded;
+    const runtime = new g.Go();
+    const instance = await WebAssembly.instantiate(module, runtime.importObject);
     const utf8 = new TextDecoder();
     const bufferSize = 65536; // of the Go buffer into which readLoop copies each chunk
     await new Promise((resolve, reject) => {
@@ -725,7 +735,7 @@
           body.pipeTo(new WritableStream({ write }), { signal }).then(() => fulfilled({ done: true }), rejected);
         },
       };
-      go.run(instance).then(() => reject(new Error("the Go program exited")), reject);
+      runtime.run(instance).then(() => reject(new Error("the Go program exited")), reject);
     });
     for (const es of waiting) startSource(es);
     waiting.clear();
