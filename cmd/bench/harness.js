@@ -59,11 +59,16 @@ globalThis.bench = (() => {
   });
 
   // startup opens a source at once; it resolves with performance.now() (ms since navigation
-  // start) at the first message.
+  // start) at the first message, and when the polyfill's wasm had arrived (its resource
+  // timing's responseEnd; -1 without it).
   const startup = cfg.startup && new Promise((resolve) => {
     const es = new ES("/hello");
     const timer = setTimeout(() => resolve({ error: "timed out" }), cfg.timeoutMs);
-    es.onmessage = (e) => { const t = performance.now(); clearTimeout(timer); es.close(); resolve({ t, data: e.data, error: "" }); };
+    const wasmEnd = () => {
+      const r = performance.getEntriesByType("resource").find((r) => new URL(r.name).pathname.endsWith(".wasm"));
+      return r ? r.responseEnd : -1;
+    };
+    es.onmessage = (e) => { const t = performance.now(); clearTimeout(timer); es.close(); resolve({ t, wasmEnd: wasmEnd(), data: e.data, error: "" }); };
     es.onerror = () => { clearTimeout(timer); es.close(); resolve({ error: "error event" }); };
   });
 

@@ -2,7 +2,10 @@
 
 // Command bench measures the polyfill against the browser's own EventSource in headless
 // Chromium (make bench): throughput of small and 1 KiB events, big events, a stream cut into
-// 7-byte flushes, latency, startup, memory, and the size of the files it ships.
+// 7-byte flushes, latency, startup, memory, and the size of the files it ships. The files are
+// served as a site would serve them, brotli-compressed (internal/webfiles); on loopback that
+// makes the wasm arrive later than it would uncompressed. The polyfill's startup is also split
+// at the wasm's arrival.
 //
 // Each workload runs -reps times per implementation, interleaved (native, polyfill, native,
 // ...), each run in a fresh tab. Every run checks that exactly the events sent arrived, or it

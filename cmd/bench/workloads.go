@@ -190,15 +190,18 @@ func latency(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 }
 
 // startup measures the time from navigation start to the first message of a source that the
-// page opens at once.
+// page opens at once. For the polyfill it splits that time at the arrival of the wasm: before,
+// the download; after, what the module's compilation has left to do, its instantiation, Go's
+// start and the first message.
 func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure, error) {
 	if err := b.open(ctx, impl, "startup"); err != nil {
 		return nil, err
 	}
 	r, err := eval[struct {
-		T     float64 `json:"t"`
-		Data  string  `json:"data"`
-		Error string  `json:"error"`
+		T       float64 `json:"t"`
+		WasmEnd float64 `json:"wasmEnd"`
+		Data    string  `json:"data"`
+		Error   string  `json:"error"`
 	}](ctx, "bench.startup")
 	switch {
 	case err != nil:
@@ -208,7 +211,14 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 	case r.Data != "hello":
 		return nil, fmt.Errorf("startup: got data %q, want \"hello\"", r.Data)
 	}
-	return []measure{{"nav→1st message ms", r.T}}, nil
+	ms := []measure{{"nav→1st message ms", r.T}}
+	if impl == "polyfill" {
+		if r.WasmEnd < 0 {
+			return nil, fmt.Errorf("startup: the page has no resource timing of the wasm")
+		}
+		ms = append(ms, measure{"nav→wasm received ms", r.WasmEnd}, measure{"wasm received→1st message ms", r.T - r.WasmEnd})
+	}
+	return ms, nil
 }
 
 // memory measures the JS heap during and after a stream, and for the polyfill its wasm
