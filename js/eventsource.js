@@ -67,11 +67,11 @@
     (g.document.head || g.document.documentElement).appendChild(el);
   });
 
-  // In a page, wasm_exec.js's request goes first, as it is small; in a worker importScripts
+  // In a page, wasm_exec.js's request goes first, as it is small; in a worker, importScripts
   // blocks, so the wasm's request goes first there.
-  const goLoaded = g.document ? loadGo() : undefined;
+  const goLoaded = g.document ? loadGo() : null;
   const compiled = compile();
-  const loaded = Promise.all([goLoaded || loadGo(), compiled]);
+  const loaded = Promise.all([compiled, goLoaded ?? loadGo()]);
 
   let bridge = null; // {open, close}, set by the Go side once it runs
   let loadError = null; // why the wasm could not be loaded, if it could not
@@ -694,9 +694,9 @@
   g[marker] = true;
 
   const start = async () => {
-    const [, module] = await loaded;
-    const runtime = new g.Go();
-    const instance = await WebAssembly.instantiate(module, runtime.importObject);
+    const [module] = await loaded;
+    const go = new g.Go();
+    const instance = await WebAssembly.instantiate(module, go.importObject);
     const utf8 = new TextDecoder();
     const bufferSize = 65536; // of the Go buffer into which readLoop copies each chunk
     await new Promise((resolve, reject) => {
@@ -735,7 +735,7 @@
           body.pipeTo(new WritableStream({ write }), { signal }).then(() => fulfilled({ done: true }), rejected);
         },
       };
-      runtime.run(instance).then(() => reject(new Error("the Go program exited")), reject);
+      go.run(instance).then(() => reject(new Error("the Go program exited")), reject);
     });
     for (const es of waiting) startSource(es);
     waiting.clear();

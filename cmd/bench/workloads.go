@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -214,7 +215,7 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 	ms := []measure{{"nav→1st message ms", r.T}}
 	if impl == "polyfill" {
 		if r.WasmEnd < 0 {
-			return nil, fmt.Errorf("startup: the page has no resource timing of the wasm")
+			return nil, errors.New("startup: the page has no resource timing of the wasm")
 		}
 		ms = append(ms, measure{"nav→wasm received ms", r.WasmEnd}, measure{"wasm received→1st message ms", r.T - r.WasmEnd})
 	}
