@@ -74,6 +74,7 @@
   const loaded = Promise.all([compiled, goLoaded ?? loadGo()]);
 
   let bridge = null; // {open, close}, set by the Go side once it runs
+  let text, stats; // decode text from Go's memory, and read its stats: set once it runs
   let loadError = null; // why the wasm could not be loaded, if it could not
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
@@ -553,7 +554,9 @@
       this.#started = true;
       const pre = this.#prefetched;
       this.#prefetched = null;
-      const err = bridge.open(this.#id, this.#url, this.#withCredentials, (batch, last) => this.#receive(batch, last, false),
+      // deliver(at, r, lastAt, lastR): a batch and maybe a big event's data, in Go's memory.
+      const deliver = (at, r, lastAt, lastR) => this.#receive(text(at, r), lastR ? text(lastAt, lastR) : undefined, false);
+      const err = bridge.open(this.#id, this.#url, this.#withCredentials, deliver,
         this.#options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, (batch) => this.#receive(batch, undefined, true));
       if (err) {
         console.error("EventSource:", err);
@@ -686,8 +689,9 @@
   }
   Object.defineProperty(EventSource.prototype, Symbol.toStringTag, { value: "EventSource", configurable: true });
 
-  // For tests: what the Go side holds ({sources, funcs, goroutines}), or null before it runs.
-  Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), { value: () => (bridge ? bridge.stats() : null) });
+  // For tests: what the Go side holds ({sources, funcs, goroutines, gcs, heap, values: the
+  // JavaScript values it references}), or null before it runs.
+  Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), { value: () => (bridge ? stats() : null) });
 
   if (g.EventSource) g.NativeEventSource = g.EventSource;
   g.EventSource = EventSource;
@@ -697,7 +701,21 @@
     const [module] = await loaded;
     const go = new g.Go();
     const instance = await WebAssembly.instantiate(module, go.importObject);
-    const utf8 = new TextDecoder();
+    const ex = instance.exports;
+    // Text that Go leaves in its memory (see internal/fetch/export_js.go): r / 2 bytes at at,
+    // all ASCII and few if r is odd. A leading BOM is data: the parser has stripped the
+    // stream's own.
+    const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+    text = (at, r) => {
+      const bytes = new Uint8Array(ex.mem.buffer, at >>> 0, Math.floor(r / 2));
+      return r % 2 ? String.fromCharCode.apply(null, bytes) : utf8.decode(bytes);
+    };
+    stats = () => {
+      const at = ex.eventsource_stats() >>> 0; // first: the call may grow the memory
+      const [sources, funcs, goroutines, gcs, heap] = new Float64Array(ex.mem.buffer, at, 5);
+      // wasm_exec.js keeps the values Go references in go._ids (by value) until Go lets go.
+      return { sources, funcs, goroutines, gcs, heap, values: go._ids.size };
+    };
     const bufferSize = 65536; // of the Go buffer into which readLoop copies each chunk
     await new Promise((resolve, reject) => {
       g.__eventsourceWasmBridge = {
@@ -711,7 +729,6 @@
         // and so does the abort of the fetch (signal): the pipe settles then even where the body
         // does not (Node.js 20, for a body read to its end), and Go releases its callbacks.
         readLoop(body, id, fulfilled, rejected, reply, signal) {
-          const ex = instance.exports;
           let at = 0; // the Go buffer, of bufferSize bytes
           const write = (chunk) => {
             // A large chunk (the browser hands over what has piled up) goes in parts, so that
@@ -724,9 +741,7 @@
               new Uint8Array(ex.mem.buffer, at, part.length).set(part);
               const r = ex.eventsource_chunk(id, part.length);
               if (r > 0) {
-                // The events parsed from the part: r >> 1 bytes, all ASCII and few if r & 1.
-                const batch = new Uint8Array(ex.mem.buffer, ex.eventsource_reply() >>> 0, r >>> 1);
-                reply(r & 1 ? String.fromCharCode.apply(null, batch) : utf8.decode(batch));
+                reply(text(ex.eventsource_reply(), r)); // the events parsed from the part
               } else if (r < 0) {
                 return fulfilled(null); // Go has goroutines to run
               }

@@ -3,9 +3,9 @@
 package main
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
@@ -32,9 +32,11 @@ import (
 //	   connection failed and readyState becomes CLOSED), message (the underlying error)
 //
 // The shim splits it with one String.prototype.split and dispatches the records in order. The
-// data of a big event is not copied into the batch: it comes as a second argument, which the
-// shim appends to the fields. The batch that ends a network chunk goes back as the result of
-// the read loop's call into Go (fetch.Reply) when the chunk came that way: no call at all.
+// data of a big event is not copied into the batch: it comes on its own, and the shim appends
+// it to the fields. The batch that ends a network chunk goes back as the result of the read
+// loop's call into Go (fetch.Reply) when the chunk came that way: no call at all. Others go in
+// a call of deliver, which decodes them from Go's memory (fetch.Text), so that no JavaScript
+// string is made for them on Go's side, which would stay in memory until a collection.
 type batchHandler struct {
 	deliver safejs.Value
 	onPanic func(error)
@@ -46,23 +48,23 @@ type batchHandler struct {
 func (h *batchHandler) Opened(origin string) {
 	h.field(origin)
 	h.kinds = append(h.kinds, 'o')
-	h.send("", false)
+	h.send(nil, false)
 }
 
 // RawData makes the handler a core.RawDataHandler: the data of messages is decoded by the
-// shim's TextDecoder (or, for data that goes as an argument of its own, by wasm_exec.js's),
-// which is what the parser would do, and the fields of a batch are separated by CR, an ASCII
-// byte, which ends whatever a decoder has started. So the parser need not decode it too.
+// shim's TextDecoder, which is what the parser would do, and the fields of a batch are separated
+// by CR, an ASCII byte, which ends whatever a decoder has started. So the parser need not decode
+// it too.
 func (h *batchHandler) RawData() {}
 
 // Piece hands the start of a long message's data to the shim, which keeps it for the message.
 // Like a big event's data, it is not copied into the batch.
 func (h *batchHandler) Piece(piece []byte) {
 	if len(h.kinds) != 0 {
-		h.send("", false) // the records before it go first
+		h.send(nil, false) // the records before it go first
 	}
 	h.kinds = append(h.kinds, 'p')
-	h.send(unsafe.String(unsafe.SliceData(piece), len(piece)), false)
+	h.send(piece, false)
 }
 
 func (h *batchHandler) DropPieces() { h.kinds = append(h.kinds, 'x') }
@@ -70,7 +72,7 @@ func (h *batchHandler) DropPieces() { h.kinds = append(h.kinds, 'x') }
 func (h *batchHandler) Message(ev *parse.Event) {
 	big := len(ev.Data) >= bigData
 	if big && len(h.kinds) != 0 {
-		h.send("", false) // the records before it go first
+		h.send(nil, false) // the records before it go first
 	}
 	kind := byte('d')
 	if len(ev.Type) != 0 || ev.LastEventID != h.lastID {
@@ -85,13 +87,13 @@ func (h *batchHandler) Message(ev *parse.Event) {
 	if big {
 		// A big event's data is not copied into the batch: it goes as the call's second
 		// argument, the record's last field.
-		h.send(unsafe.String(unsafe.SliceData(ev.Data), len(ev.Data)), false)
+		h.send(ev.Data, false)
 		return
 	}
 	h.buf = append(h.buf, ev.Data...)
 	h.buf = append(h.buf, '\r')
 	if len(h.buf) >= flushAt {
-		h.send("", false)
+		h.send(nil, false)
 	}
 }
 
@@ -117,7 +119,7 @@ func (h *batchHandler) Error(e *core.Error) {
 	}
 	h.field(msg)
 	h.kinds = append(h.kinds, 'e')
-	h.send("", false)
+	h.send(nil, false)
 }
 
 func (h *batchHandler) field(s string) {
@@ -130,25 +132,22 @@ func (h *batchHandler) field(s string) {
 // result of the read loop's call (fetch.Reply).
 func (h *batchHandler) Flush() {
 	if len(h.kinds) != 0 {
-		h.send("", true)
+		h.send(nil, true)
 	}
 }
 
 // send delivers the records gathered, the last field of the last one being last if it is not
 // empty (JavaScript appends it to the fields). With reply, and no last, the batch may go back
-// as the result of the read loop's call; else it goes in a call of deliver.
-func (h *batchHandler) send(last string, reply bool) {
+// as the result of the read loop's call; else it goes in a call of deliver(at, r, lastAt,
+// lastR), which decodes the batch and last from Go's memory during the call (fetch.Text).
+func (h *batchHandler) send(last []byte, reply bool) {
 	h.buf = append(h.buf, h.kinds...)
 	var err error
-	if !reply || last != "" || !fetch.Reply(h.buf) {
-		// The strings are only read during the call (JavaScript decodes them into its own), so
-		// they may alias Go memory: no copy.
-		s := unsafe.String(unsafe.SliceData(h.buf), len(h.buf))
-		if last == "" {
-			_, err = h.deliver.Invoke(s)
-		} else {
-			_, err = h.deliver.Invoke(s, last)
-		}
+	if !reply || len(last) != 0 || !fetch.Reply(h.buf) {
+		at, r := fetch.Text(h.buf)
+		lastAt, lastR := fetch.Text(last)
+		_, err = h.deliver.Invoke(at, r, lastAt, lastR)
+		runtime.KeepAlive(last)
 	} // else the loop decodes the reply before Go runs again, so h.buf may be reused
 	h.buf, h.kinds = h.buf[:0], h.kinds[:0]
 	if err != nil && h.onPanic != nil {

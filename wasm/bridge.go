@@ -7,6 +7,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
@@ -21,7 +22,7 @@ type bridge struct {
 	js      safejs.Value
 	mu      sync.Mutex
 	sources map[int]context.CancelFunc
-	funcs   []*fetch.Func // open, close and stats, never released: they live as long as the page
+	funcs   []*fetch.Func // open and close, never released: they live as long as the page
 	loop    safejs.Value  // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
 }
 
@@ -30,9 +31,10 @@ func newBridge(js safejs.Value) *bridge {
 	return &bridge{js: js, sources: make(map[int]context.CancelFunc), loop: loop}
 }
 
-// install sets bridge.open, bridge.close and bridge.stats, and calls bridge.ready().
+// install sets bridge.open and bridge.close, and calls bridge.ready().
 func (b *bridge) install() error {
-	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stats": b.stats} {
+	served = b
+	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close} {
 		f, err := fetch.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			result, err := fn(args)
 			if err != nil {
@@ -126,17 +128,28 @@ func (b *bridge) close(args []safejs.Value) (any, error) {
 	return nil, nil
 }
 
-// stats() returns what the Go side holds, for tests that check that closed sources leave
-// nothing behind, and for benchmarks: {sources, funcs, goroutines, gcs (garbage collections
-// so far), heap (bytes of Go heap in use)}.
-func (b *bridge) stats([]safejs.Value) (any, error) {
-	b.mu.Lock()
-	n := len(b.sources)
-	b.mu.Unlock()
+// served is the bridge, for eventsource_stats.
+var served *bridge
+
+// stats holds what eventsource_stats reports.
+var stats [5]float64
+
+// exportStats is eventsource_stats(): it returns the address of five float64 that tell what the
+// Go side holds, for tests that check that closed sources leave nothing behind, and for
+// benchmarks: sources, funcs, goroutines, gcs (garbage collections so far) and heap (bytes of
+// Go heap in use); sources is -1 while another call holds the table. It is an export, not a
+// js.Func, so that reading it leaves no JavaScript value behind in Go's table of them, which
+// the shim's stats count too.
+//
+//go:wasmexport eventsource_stats
+func exportStats() uint32 {
+	n := -1
+	if b := served; b != nil && b.mu.TryLock() {
+		n = len(b.sources)
+		b.mu.Unlock()
+	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return map[string]any{
-		"sources": n, "funcs": fetch.LiveFuncs(), "goroutines": runtime.NumGoroutine(),
-		"gcs": int(m.NumGC), "heap": int(m.HeapInuse),
-	}, nil
+	stats = [5]float64{float64(n), float64(fetch.LiveFuncs()), float64(runtime.NumGoroutine()), float64(m.NumGC), float64(m.HeapInuse)}
+	return uint32(uintptr(unsafe.Pointer(&stats)))
 }

@@ -275,6 +275,12 @@ func memory(ctx context.Context, b *bench, w *workload, impl string) ([]measure,
 			return nil, fmt.Errorf("no wasm memory seen (wasmhook.js caught no instance exporting mem)")
 		}
 		ms = append(ms, measure{fmt.Sprintf("wasm MiB after stream %d", i), mem / (1 << 20)})
+		// What wasm_exec.js holds for Go: a value per event or per stream here would be a leak.
+		st, err := eval[struct{ Values float64 }](ctx, "bench.stats()")
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, measure{fmt.Sprintf("JS values held by Go after stream %d", i), st.Values})
 		if i > 1 {
 			// What stays after the first stream is partly the page's one-time cost of running
 			// the polyfill (compiled code, tables); what grows from stream to stream is a leak.

@@ -6,9 +6,7 @@ import (
 	"context"
 	"io"
 	"math/bits"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
 )
@@ -252,24 +250,6 @@ func (b *bodyReader) recycle(buf []byte) {
 	}
 }
 
-// unpin accounts for a chunk of n bytes that JavaScript handed to Go. Every JavaScript value
-// that Go has held stays referenced from wasm_exec.js's table of values until Go's garbage
-// collector finalizes it, and Go allocates so little per chunk that a collection may not come
-// for gigabytes of them: every chunk read would stay in memory. So a collection is forced once
-// the chunks read since the last one reach pinLimit bytes.
-func unpin(n int) {
-	if pinned.Add(int64(n)) >= pinLimit {
-		pinned.Store(0)
-		runtime.GC()
-	}
-}
-
-// pinned counts the bytes of chunks read since the last forced collection.
-var pinned atomic.Int64
-
-// pinLimit is how many bytes of chunks may wait for a collection.
-const pinLimit = 16 << 20
-
 // minChunkBuffer is the size of a new chunk buffer; one that a chunk outgrows is replaced by
 // one of the chunk's size.
 const minChunkBuffer = 64 << 10
@@ -370,5 +350,6 @@ func (b *bodyReader) releaseLocked() {
 		unregisterLoop(b.loopID)
 		b.onOK.Release()
 		b.onErr.Release()
+		collectSoon() // the JavaScript values of the fetch are garbage now
 	}
 }

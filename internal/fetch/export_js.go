@@ -27,9 +27,10 @@ import (
 // consumer handed back with [Reply], at the address eventsource_reply() returns: r>>1 is its
 // length, and r&1 says that it is short and all ASCII. The loop decodes it as UTF-8 (a short
 // ASCII reply with String.fromCharCode, which costs a quarter of what TextDecoder does when the
-// page has been idle: a reply per event that arrives alone) and passes the string to the
-// Transport's Reply function, once the call has returned. That saves the consumer a call into
-// JavaScript per chunk (handing the events parsed from it to the page, say).
+// page has been idle: a reply per event that arrives alone), keeping a leading BOM, which is
+// data here, and passes the string to the Transport's Reply function, once the call has
+// returned. That saves the consumer a call into JavaScript per chunk (handing the events parsed
+// from it to the page, say).
 //
 // An exported function runs on the stack of the goroutine that paused, and must not block: the
 // runtime would take a blocked call for the program waiting for an event and return to
@@ -144,9 +145,10 @@ var (
 // decoded as UTF-8, to the Transport's Reply function once the call has returned. p must not
 // change until then, and must be the last thing the consumer hands on for the chunk: what it
 // hands on otherwise (with a call into JavaScript) arrives before p. Reply reports false, and p
-// is not taken, outside such a call, when p is empty, or when the call has a reply already.
+// is not taken, outside such a call, when p is empty or 1 GiB long, or when the call has a reply
+// already.
 func Reply(p []byte) bool {
-	if !replying || replied != nil || len(p) == 0 {
+	if !replying || replied != nil || len(p) == 0 || len(p) >= maxReply {
 		return false
 	}
 	replied = p
@@ -158,4 +160,16 @@ func Reply(p []byte) bool {
 //go:wasmexport eventsource_reply
 func replyAddress() uint32 {
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(replied))))
+}
+
+// Text returns where p is in the module's memory and textResult's r for it, for a JavaScript
+// function that decodes p from there as the read loop decodes a reply (see above), during the
+// call that passes them. Text passed so costs no JavaScript string made by wasm_exec.js, which
+// Go's table of JavaScript values would hold until a collection (see collect_js.go), and whose
+// decoder drops a leading BOM. p must stay unchanged and reachable until the call returns.
+func Text(p []byte) (addr uint32, r int) {
+	if len(p) == 0 {
+		return 0, 0
+	}
+	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(p)))), textResult(p)
 }

@@ -289,10 +289,13 @@ func adoptAbortController(ctx context.Context, ctrl safejs.Value) (*abortControl
 
 func (a *abortController) abort() { _, _ = a.ctrl.Call("abort") }
 
-// stop aborts the fetch (if it is still going) and forgets ctx.
+// stop aborts the fetch (if it is still going) and forgets ctx. The fetch is over then, and
+// its JavaScript values (the request, the response, the callbacks' arguments) are garbage, or
+// soon are: a collection releases them.
 func (a *abortController) stop() {
 	a.stopFn()
 	a.abort()
+	collectSoon()
 }
 
 // emptyBody is the body of a response that has none.

@@ -2,22 +2,32 @@ package fetch
 
 import "encoding/binary"
 
-// replyResult is the result of eventsource_chunk for a reply: its length times two, plus one if
-// it is at most shortReply bytes, all ASCII; 0 for none.
-func replyResult(p []byte) int32 {
+// textResult is how Go tells the shim of text that it leaves in the module's memory for the
+// shim to decode (a reply, see export_js.go, or an argument of a call, see [Text]): its length
+// times two, plus one if it is at most shortText bytes, all ASCII, which the shim decodes with
+// one call of String.fromCharCode; 0 for none.
+func textResult(p []byte) int {
 	if len(p) == 0 {
 		return 0
 	}
-	r := int32(len(p)) << 1
-	if len(p) <= shortReply && ascii(p) {
+	r := len(p) << 1
+	if len(p) <= shortText && ascii(p) {
 		r |= 1
 	}
 	return r
 }
 
-// shortReply is the length up to which a reply may be decoded as ASCII, with one call of
+// replyResult is the result of eventsource_chunk for a reply: textResult's, which fits, as
+// [Reply] takes no reply of maxReply bytes or more.
+func replyResult(p []byte) int32 { return int32(textResult(p)) }
+
+// maxReply is the length from which a reply is refused: its textResult would not fit in an
+// int32.
+const maxReply = 1 << 30
+
+// shortText is the length up to which text may be decoded as ASCII, with one call of
 // String.fromCharCode.
-const shortReply = 1024
+const shortText = 1024
 
 // ascii reports whether p is all ASCII, eight bytes at a time.
 func ascii(p []byte) bool {

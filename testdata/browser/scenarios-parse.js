@@ -118,6 +118,16 @@
     t.eq(await datas(t, { body: 'data: a\n\n\ufeffdata: b\n\ndata: \ufeffc\n\n' }), ['a', '\ufeffc'], 'data');
   });
 
+  // A BOM that leads a field's value is data, also when that event comes in a network chunk of
+  // its own (a decoder that strips a leading BOM from each chunk, or from each piece it
+  // decodes, would lose it).
+  scenario('parse.bom-leading-a-chunk-is-kept', async (t) => {
+    const a = 'data: \ufeffa\n\n', b = 'event: \ufeffb\ndata: \ufeffc\n\n', c = 'data: \ufeff' + 'd'.repeat(70000) + '\n\n';
+    const split = [utf8(a).length, utf8(a + b).length];
+    const evs = await dispatched(t, { body: a + b + c, split, gap: 50 }, ['\ufeffb', 'b']);
+    t.eq(evs.map((e) => [e[0], e[1].slice(0, 2), e[1].length]), [['message', '\ufeffa', 2], ['\ufeffb', '\ufeffc', 2], ['message', '\ufeffd', 70001]], '[type, data start, data length]');
+  });
+
   scenario('parse.utf8-split-across-chunks', async (t) => {
     // é = C3 A9, € = E2 82 AC, 😀 = F0 9F 98 80; split inside each.
     const body = 'data: é€😀\n\n';
