@@ -85,8 +85,8 @@ func (h *batchHandler) Message(ev *parse.Event) {
 	}
 	h.kinds = append(h.kinds, kind)
 	if big {
-		// A big event's data is not copied into the batch: it goes as the call's second
-		// argument, the record's last field.
+		// A big event's data is not copied into the batch: it goes on its own in the call of
+		// deliver, as the record's last field.
 		h.send(ev.Data, false)
 		return
 	}
