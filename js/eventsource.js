@@ -713,8 +713,9 @@
     stats = () => {
       const at = ex.eventsource_stats() >>> 0; // first: the call may grow the memory
       const [sources, funcs, goroutines, gcs, heap] = new Float64Array(ex.mem.buffer, at, 5);
-      // wasm_exec.js keeps the values Go references in go._ids (by value) until Go lets go.
-      return { sources, funcs, goroutines, gcs, heap, values: go._ids.size };
+      // wasm_exec.js keeps the values Go references in go._ids (by value) until Go lets go;
+      // -1 if another version of it keeps them elsewhere.
+      return { sources, funcs, goroutines, gcs, heap, values: go._ids?.size ?? -1 };
     };
     const bufferSize = 65536; // of the Go buffer into which readLoop copies each chunk
     await new Promise((resolve, reject) => {
