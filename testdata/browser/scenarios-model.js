@@ -296,7 +296,9 @@
     const want = [];
     for (let i = 0; i <= 10; i++) want.push(`x${i}`, `${i}y`);
     t.eq(rec.of('message').map((e) => e.data.replace(/y{70000}$/, 'y')), want, 'data (70000 y as one)');
-    t.eq(after.values - before.values, 0, 'JavaScript values the Go side holds, after 20 more events in chunks against after the first 2');
+    // At most as many: a collection after an earlier scenario's fetches may release some meanwhile.
+    t.context(`JavaScript values held: ${before.values} after 2 events, ${after.values} after 22`);
+    t.eq(Math.max(0, after.values - before.values), 0, 'JavaScript values the Go side holds, after 20 more events in chunks, more than after the first 2');
   });
 
   // HTML §9.2.9: an EventSource that is CONNECTING or OPEN with listeners must not be collected
