@@ -38,6 +38,12 @@ const (
 	ReasonHTTPStatus  = core.ReasonHTTPStatus
 	ReasonContentType = core.ReasonContentType
 	ReasonCORS        = core.ReasonCORS
+	// ReasonURL: the URL cannot be fetched (its scheme is not http or https, or the
+	// transport refuses it: see URLError).
+	ReasonURL = core.ReasonURL
+	// ReasonAborted: the fetch was aborted by something other than the EventSource (in a
+	// page, window.stop()); see AbortError.
+	ReasonAborted = core.ReasonAborted
 	// ReasonIdleTimeout: nothing arrived for the idle timeout (see WithIdleTimeout).
 	ReasonIdleTimeout = core.ReasonIdleTimeout
 	// ReasonRetriesExhausted: the retry policy's attempts all failed (see WithRetryPolicy).
@@ -61,3 +67,11 @@ type Body = core.Body
 // CORSError is returned by a [Transport] for a response that failed the CORS check, which fails
 // the connection instead of re-establishing it.
 type CORSError = core.CORSError
+
+// URLError is returned by a [Transport] for a request it can never make, which fails the
+// connection with [ReasonURL] instead of re-establishing it.
+type URLError = core.URLError
+
+// AbortError is returned by a [Transport] whose fetch something other than the EventSource
+// aborted, which fails the connection with [ReasonAborted].
+type AbortError = core.AbortError

@@ -65,11 +65,12 @@ var knownNativeDeviations = map[string]map[string]string{
 		"parse.utf8-regardless-of-charset": "Chromium fails the connection when Content-Type has a charset parameter other than UTF-8; the standard ignores the parameter (text/event-stream is always decoded as UTF-8)",
 	},
 	"firefox": {
-		"parse.nul-in-data":                    "Firefox drops U+0000 from data (data: a<NUL>b arrives as \"ab\"); the standard keeps every character",
-		"parse.id-with-nul-ignored":            "Firefox discards the whole event whose id field contains U+0000; the standard ignores only that id field and still dispatches the event",
-		"parse.id-without-data":                "Firefox does not set the last event ID from an event that has no data; the standard sets it before the empty-data check in \"dispatch the event\"",
-		"model.last-event-id-set-without-data": "Firefox does not set the last event ID from an event that has no data, so the reconnection carries no Last-Event-ID (same cause as parse.id-without-data)",
-		"model.data-url":                       "Firefox's EventSource supports only http(s) URLs and fails a data: URL; the standard fetches any URL, and a data: URL with text/event-stream opens",
+		"parse.nul-in-data":                                    "Firefox drops U+0000 from data (data: a<NUL>b arrives as \"ab\"); the standard keeps every character",
+		"parse.id-with-nul-ignored":                            "Firefox discards the whole event whose id field contains U+0000; the standard ignores only that id field and still dispatches the event",
+		"parse.id-without-data":                                "Firefox does not set the last event ID from an event that has no data; the standard sets it before the empty-data check in \"dispatch the event\"",
+		"model.last-event-id-set-without-data":                 "Firefox does not set the last event ID from an event that has no data, so the reconnection carries no Last-Event-ID (same cause as parse.id-without-data)",
+		"model.data-url":                                       "Firefox's EventSource supports only http(s) URLs and fails a data: URL; the standard fetches any URL, and a data: URL with text/event-stream opens",
+		"faults.reconnection-after-redirect-goes-to-final-url": "Firefox's EventSource reconnects to the URL given to the constructor, and through the redirect again; the standard fetches the same request again, whose current URL is the redirect's target (Chromium's does)",
 	},
 }
 

@@ -5,6 +5,7 @@ package eventsource
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -33,7 +34,11 @@ func (t *HTTPTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 	}
 	r, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
 	if err != nil {
-		return nil, err
+		return nil, &URLError{Err: err} // an unparsable URL stays so
+	}
+	if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
+		// net/http fetches nothing else (a data: URL, say), and never will.
+		return nil, &URLError{Err: fmt.Errorf("eventsource: %s: net/http fetches only http and https URLs", req.URL)}
 	}
 	for name, values := range req.Header {
 		r.Header[http.CanonicalHeaderKey(name)] = values

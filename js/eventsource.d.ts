@@ -8,6 +8,7 @@ export type EventSourceErrorReason =
   | "http-status"
   | "content-type"
   | "cors"
+  | "url"
   | "idle-timeout"
   | "retries-exhausted"
   | "headers"

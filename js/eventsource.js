@@ -79,7 +79,7 @@
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
   const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
-  let startSource, failSource; // the private #start and #failToLoad, for the loader below
+  let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below
 
   // ---- Events and listeners ----------------------------------------------------------------
   //
@@ -436,7 +436,9 @@
       else if (loadError) this.#failToLoad();
       else {
         waiting.add(this);
-        if (!options) this.#prefetch();
+        // Not for a URL the Go side fails at once (another scheme, credentials: see
+        // fetch.checkURL and core's fetchable), which no request must reach.
+        if (!options && /^https?:$/.test(parsed.protocol) && !parsed.username && !parsed.password) this.#prefetch();
       }
     }
 
@@ -564,7 +566,8 @@
       }
     }
 
-    // The init dictionary's signal aborted: close, and fire error with reason "aborted".
+    // The init dictionary's signal aborted, or the page stopped loading: close, and fire error
+    // with reason "aborted".
     #abort() {
       if (this.#readyState === CLOSED) return;
       this.close();
@@ -674,6 +677,7 @@
     static {
       startSource = (es) => es.#start();
       failSource = (es) => es.#failToLoad();
+      abortSource = (es) => es.#abort();
     }
   }
 
@@ -695,6 +699,22 @@
 
   if (g.EventSource) g.NativeEventSource = g.EventSource;
   g.EventSource = EventSource;
+
+  // window.stop() aborts the document's fetches, and the browsers' own EventSource fails its
+  // connection then (HTML §9.2.3: "if res is an aborted network error, then fail the
+  // connection"); fetch() reports that abort as a plain network error, so the polyfill learns
+  // of it here. Sources whose fetch the Go side runs fail there if a fetch is in progress (not
+  // while they wait to reconnect); those still waiting for the Go side have theirs in progress.
+  if (g.document && typeof g.stop === "function") {
+    const nativeStop = g.stop;
+    g.stop = {
+      stop() {
+        for (const es of waiting) abortSource(es);
+        if (bridge) bridge.stop();
+        return nativeStop.call(this);
+      },
+    }.stop;
+  }
   g[marker] = true;
 
   const start = async () => {

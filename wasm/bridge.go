@@ -21,20 +21,26 @@ var errMissingBridge = errors.New("no bridge object: load eventsource.wasm with 
 type bridge struct {
 	js      safejs.Value
 	mu      sync.Mutex
-	sources map[int]context.CancelFunc
-	funcs   []*fetch.Func // open and close, never released: they live as long as the page
+	sources map[int]*source
+	funcs   []*fetch.Func // open, close and stop, never released: they live as long as the page
 	loop    safejs.Value  // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
+}
+
+// source is an open EventSource's connection and what closes it.
+type source struct {
+	src    *core.Source
+	cancel context.CancelFunc
 }
 
 func newBridge(js safejs.Value) *bridge {
 	loop, _ := js.Get("readLoop")
-	return &bridge{js: js, sources: make(map[int]context.CancelFunc), loop: loop}
+	return &bridge{js: js, sources: make(map[int]*source), loop: loop}
 }
 
-// install sets bridge.open and bridge.close, and calls bridge.ready().
+// install sets bridge.open, bridge.close and bridge.stop, and calls bridge.ready().
 func (b *bridge) install() error {
 	served = b
-	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close} {
+	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stop": b.stop} {
 		f, err := fetch.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			result, err := fn(args)
 			if err != nil {
@@ -84,9 +90,6 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b.mu.Lock()
-	b.sources[id] = cancel
-	b.mu.Unlock()
 	h := &batchHandler{deliver: args[3], onPanic: b.report}
 	transport := &fetch.Transport{}
 	if !args[5].IsUndefined() {
@@ -94,6 +97,9 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	}
 	transport.ReadLoop, transport.Reply = b.loop, args[7]
 	src := core.NewSource(cfg, transport, h)
+	b.mu.Lock()
+	b.sources[id] = &source{src: src, cancel: cancel}
+	b.mu.Unlock()
 	// The callback must not block: the connection runs on its own goroutine until it fails or
 	// close() cancels it, and then leaves nothing behind.
 	go func() {
@@ -119,11 +125,22 @@ func (b *bridge) close(args []safejs.Value) (any, error) {
 		return nil, err
 	}
 	b.mu.Lock()
-	cancel := b.sources[id]
+	s := b.sources[id]
 	delete(b.sources, id)
 	b.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	if s != nil {
+		s.cancel()
+	}
+	return nil, nil
+}
+
+// stop() is the page's window.stop(), which aborts the fetches of the document: every source
+// whose fetch is in progress fails (core.Source.Abort).
+func (b *bridge) stop([]safejs.Value) (any, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, s := range b.sources {
+		s.src.Abort()
 	}
 	return nil, nil
 }

@@ -21,12 +21,18 @@ const (
 	ReasonContentType Reason = "content-type"
 	// ReasonCORS: the response failed the CORS check.
 	ReasonCORS Reason = "cors"
+	// ReasonURL: the URL cannot be fetched: its scheme is not http or https, or the transport
+	// refuses it (fetch() refuses a URL with credentials).
+	ReasonURL Reason = "url"
 	// ReasonIdleTimeout: nothing arrived for the idle timeout; the connection is treated as lost.
 	ReasonIdleTimeout Reason = "idle-timeout"
 	// ReasonRetriesExhausted: the retry policy's MaxAttempts attempts all failed.
 	ReasonRetriesExhausted Reason = "retries-exhausted"
 	// ReasonHeaders: the function that supplies request headers failed.
 	ReasonHeaders Reason = "headers"
+	// ReasonAborted: the fetch was aborted, not by the source: the page stopped loading
+	// (window.stop()), or the polyfill's signal option aborted.
+	ReasonAborted Reason = "aborted"
 	// ReasonInternal: a bug of this package failed the connection (the error says which).
 	ReasonInternal Reason = "internal"
 )

@@ -151,7 +151,10 @@ type Source struct {
 
 	state     atomic.Int32
 	parser    *parse.Parser
-	reconnect time.Duration // the event stream's reconnection time
+	reconnect time.Duration                           // the event stream's reconnection time
+	url       string                                  // of the next request: the URL, then the final URL of a response
+	abortConn atomic.Pointer[context.CancelCauseFunc] // cancels the fetch in progress, if any
+	opened    bool                                    // a response from url has announced the connection
 	buf       []byte
 	done      <-chan struct{} // Run's ctx.Done(): once closed, no more events are fired
 }
@@ -162,7 +165,7 @@ const readSize = 64 << 10
 // NewSource returns the connection of an EventSource created with cfg, in the CONNECTING state.
 // Nothing happens until Run.
 func NewSource(cfg Config, t Transport, h Handler) *Source {
-	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime}
+	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL}
 	if s.reconnect <= 0 {
 		s.reconnect = DefaultReconnectionTime
 	}
@@ -214,6 +217,19 @@ func (s *Source) Run(ctx context.Context) {
 // errIdle is the cause of a connection's cancellation by the idle timeout.
 var errIdle = errors.New("idle timeout")
 
+// errAborted is the cause of a connection's cancellation by Abort.
+var errAborted = errors.New("the page stopped loading")
+
+// Abort aborts the fetch in progress, if any, as the page's window.stop() aborts the fetches of
+// a document: the connection fails (HTML §9.2.3: "if res is an aborted network error, then fail
+// the connection"; the same when the body is being read). A source waiting to reconnect has no
+// fetch and is left alone, as in browsers. It is safe to call from any goroutine.
+func (s *Source) Abort() {
+	if cancel := s.abortConn.Load(); cancel != nil {
+		(*cancel)(errAborted)
+	}
+}
+
 // connect makes one connection (HTML §9.2.3: the fetch and the processing of its response)
 // and returns the error event that ends it, whether the connection is to be re-established
 // (or failed), and whether it was announced. It returns a nil error once ctx is done.
@@ -225,12 +241,23 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	}
 	conn, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	s.abortConn.Store(&cancel)
+	defer s.abortConn.Store(nil)
 	var idle *time.Timer
 	if s.cfg.IdleTimeout > 0 {
 		idle = time.AfterFunc(s.cfg.IdleTimeout, func() { cancel(errIdle) })
 		defer idle.Stop()
 	}
+	if !fetchable(req.URL) {
+		// Fetch's scheme fetch has no response to give for another scheme (about:blank's is
+		// not an event stream), and Chromium's and Firefox's EventSource fail the connection
+		// then rather than re-establish it forever.
+		return &Error{Reason: ReasonURL, URL: req.URL, Err: errors.New("the URL's scheme is not http, https, data or blob")}, false, false
+	}
 	resp, err := s.transport.Fetch(conn, req)
+	if err != nil && context.Cause(conn) == errAborted {
+		err = &AbortError{Err: errAborted}
+	}
 	if ctx.Err() != nil {
 		// "If res is an aborted network error, then fail the connection": close() has
 		// already set readyState to CLOSED, so the failure's task does nothing.
@@ -240,12 +267,19 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 		return nil, false, false
 	}
 	if err != nil {
-		var cors *CORSError
+		var (
+			cors *CORSError
+			bad  *URLError
+		)
 		switch {
 		case context.Cause(conn) == errIdle:
 			return &Error{Reason: ReasonIdleTimeout, URL: req.URL}, true, false
 		case errors.As(err, &cors):
 			return &Error{Reason: ReasonCORS, URL: req.URL, Err: err}, false, false
+		case errors.As(err, &bad):
+			return &Error{Reason: ReasonURL, URL: req.URL, Err: err}, false, false
+		case aborted(err):
+			return &Error{Reason: ReasonAborted, URL: req.URL, Err: err}, false, false
 		}
 		// "Otherwise, if res is a network error, then reestablish the connection".
 		return &Error{Reason: ReasonNetwork, URL: req.URL, Err: err}, true, false
@@ -268,13 +302,21 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	finalURL := resp.URL
 	if finalURL == "" {
 		finalURL = req.URL
+	} else if finalURL != req.URL {
+		// A redirect: "reestablish the connection" fetches the same request again (step 6),
+		// whose current URL is now the redirect's target, as Chromium's EventSource does.
+		s.url = finalURL
 	}
+	s.opened = true
 	s.state.Store(int32(Open))
 	s.handler.Opened(Origin(finalURL))
 	err = s.read(conn, resp.Body, idle)
 	resp.Body.Close()
 	if ctx.Err() != nil {
 		return nil, false, true
+	}
+	if context.Cause(conn) == errAborted {
+		err = &AbortError{Err: errAborted}
 	}
 	// The body ended (the fetch "completed") or broke: either way the connection is
 	// re-established (§9.2.3: "This applies whether the connection is closed gracefully or
@@ -283,6 +325,11 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	switch {
 	case context.Cause(conn) == errIdle:
 		e.Reason = ReasonIdleTimeout
+	case aborted(err):
+		// Aborted by the page (window.stop()), not by the source: Chromium's and Firefox's
+		// EventSource fail the connection then.
+		e.Reason, e.Err = ReasonAborted, err
+		return e, false, true
 	case !errors.Is(err, io.EOF):
 		e.Reason, e.Err = ReasonNetwork, err
 	}
@@ -292,11 +339,12 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 // request builds the request of the next connection.
 func (s *Source) request(ctx context.Context) (*Request, error) {
 	req := &Request{
-		URL:             s.cfg.URL,
+		URL:             s.url,
 		LastEventID:     s.parser.LastEventID(),
 		WithCredentials: s.cfg.WithCredentials,
 		Method:          s.cfg.Method,
 		Body:            s.cfg.Body,
+		Opened:          s.opened,
 	}
 	if req.Method == "" {
 		req.Method = "GET"
@@ -318,6 +366,26 @@ func (s *Source) request(ctx context.Context) (*Request, error) {
 		req.Header = h
 	}
 	return req, nil
+}
+
+// aborted reports whether err is an abort of the fetch that the source did not ask for.
+func aborted(err error) bool {
+	var a *AbortError
+	return errors.As(err, &a)
+}
+
+// fetchable reports whether u's scheme is one whose fetch can give an event stream: http,
+// https, and the fetch schemes data and blob (Chromium's EventSource opens a data: URL).
+func fetchable(u string) bool {
+	scheme, _, ok := strings.Cut(u, ":")
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https", "data", "blob":
+		return true
+	}
+	return false
 }
 
 // read interprets the body line by line until it ends (io.EOF) or breaks.

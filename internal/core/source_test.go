@@ -255,6 +255,67 @@ func TestSourceProcessingModel(t *testing.T) {
 			want:    []string{"open https://other.example:8443"},
 		},
 		{
+			// "Reestablish the connection" fetches the same request again, whose current URL
+			// is the redirect's target.
+			name:   "reconnection goes to the final URL",
+			stopAt: "message message \"b\" id=",
+			replies: []reply{
+				{url: "http://127.0.0.1:1/moved", chunks: []string{"data: a\n\n"}},
+				{chunks: []string{"data: b\n\n"}},
+			},
+			want: []string{
+				"open http://127.0.0.1:1",
+				"message message \"a\" id=",
+				"error end-of-stream status=200 retry=true in=1ms",
+				"open http://127.0.0.1:1",
+				"message message \"b\" id=",
+			},
+			check: wantURLs("http://127.0.0.1:1/sse", "http://127.0.0.1:1/moved"),
+		},
+		{
+			// Browsers fail the connection for a scheme other than http(s): no request.
+			name:  "ftp URL fails",
+			cfg:   Config{URL: "ftp://127.0.0.1/sse"},
+			want:  []string{"error url status=0 retry=false in=0s"},
+			check: wantRequests(0),
+		},
+		{name: "about URL fails", cfg: Config{URL: "about:blank"}, want: []string{"error url status=0 retry=false in=0s"}, check: wantRequests(0)},
+		{
+			name:    "a URL the transport refuses fails",
+			replies: []reply{{err: &URLError{Err: errors.New("credentials in the URL")}}},
+			want:    []string{"error url status=0 retry=false in=0s"},
+			check:   wantRequests(1),
+		},
+		{
+			// Opened tells the transport that a failure is not a CORS failure: set once a
+			// response has announced the connection, and kept across a redirect.
+			name:   "requests after an opening are marked",
+			stopAt: "open http://127.0.0.1:3",
+			replies: []reply{
+				{err: netErr},
+				{url: "http://127.0.0.1:2/x", chunks: []string{"data: a\n\n"}},
+				{err: netErr},
+				{url: "http://127.0.0.1:3/x", holdUntil: true},
+			},
+			want: []string{
+				"error network status=0 retry=true in=1ms",
+				"open http://127.0.0.1:2",
+				"message message \"a\" id=",
+				"error end-of-stream status=200 retry=true in=1ms",
+				"error network status=0 retry=true in=1ms",
+				"open http://127.0.0.1:3",
+			},
+			check: func(t *testing.T, reqs []Request) {
+				var got []bool
+				for _, r := range reqs {
+					got = append(got, r.Opened)
+				}
+				if want := []bool{false, false, true, true}; !reflect.DeepEqual(got, want) {
+					t.Errorf("Opened of the requests = %v, want %v", got, want)
+				}
+			},
+		},
+		{
 			// close() while events of one chunk are being handed out: nothing more fires.
 			name:    "close stops mid-chunk",
 			stopAt:  "message message \"1\" id=",
@@ -304,6 +365,19 @@ func wantLastEventIDs(ids ...string) func(*testing.T, []Request) {
 		}
 		if !reflect.DeepEqual(got, ids) {
 			t.Errorf("Last-Event-ID of the requests = %q, want %q", got, ids)
+		}
+	}
+}
+
+// wantURLs checks the URL of each request.
+func wantURLs(urls ...string) func(*testing.T, []Request) {
+	return func(t *testing.T, reqs []Request) {
+		var got []string
+		for _, r := range reqs {
+			got = append(got, r.URL)
+		}
+		if !reflect.DeepEqual(got, urls) {
+			t.Errorf("URLs of the requests = %q, want %q", got, urls)
 		}
 	}
 }
@@ -496,5 +570,84 @@ func TestSourceRawData(t *testing.T) {
 		if got := strings.Join(l.Lines(), "|"); got != "open http://127.0.0.1:1|"+want {
 			t.Errorf("raw %v: log %s, want the message %s", raw, got, want)
 		}
+	}
+}
+
+// TestSourceAbort: Abort (the page's window.stop()) fails a connection whose fetch is in
+// progress, whether it awaits the response or reads the body, and leaves alone a source that
+// waits to reconnect.
+func TestSourceAbort(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		abortAt string // the line after which Abort is called
+		replies []reply
+		want    []string
+	}{
+		{
+			name:    "reading the body",
+			abortAt: "open http://127.0.0.1:1",
+			replies: []reply{{holdUntil: true}},
+			want:    []string{"open http://127.0.0.1:1", "error aborted status=200 retry=false in=0s"},
+		},
+		{
+			name:    "awaiting the response",
+			abortAt: "error end-of-stream status=200 retry=true in=1ms",
+			replies: []reply{{}, {err: errHang}},
+			want: []string{
+				"open http://127.0.0.1:1",
+				"error end-of-stream status=200 retry=true in=1ms",
+				"error aborted status=0 retry=false in=0s",
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l := newLog()
+			s := NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, &fakeTransport{replies: tc.replies}, l)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			go func() {
+				for range l.changed {
+					lines := l.Lines()
+					if lines[len(lines)-1] == tc.abortAt {
+						// The fetch that follows may not have started yet: abort until it has.
+						for s.ReadyState() != Closed && ctx.Err() == nil {
+							s.Abort()
+							time.Sleep(time.Millisecond)
+						}
+						return
+					}
+				}
+			}()
+			s.Run(ctx)
+			if ctx.Err() != nil {
+				t.Fatalf("still running after 10s: %q", l.Lines())
+			}
+			if got := l.Lines(); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestSourceAbortWhileWaiting: a source that waits to reconnect has no fetch to abort.
+func TestSourceAbortWhileWaiting(t *testing.T) {
+	t.Parallel()
+	l := newLog()
+	ft := &fakeTransport{replies: []reply{{err: errors.New("refused")}, {holdUntil: true}}}
+	s := NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: 200 * time.Millisecond}, ft, l)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l.stopAt, l.cancel = "open http://127.0.0.1:1", cancel
+	go func() {
+		<-l.changed // the error: the source waits 200ms
+		s.Abort()
+	}()
+	s.Run(ctx)
+	want := []string{"error network status=0 retry=true in=200ms", "open http://127.0.0.1:1"}
+	if got := l.Lines(); !reflect.DeepEqual(got, want) {
+		t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -17,6 +17,10 @@ type Request struct {
 	Body []byte
 	// Header holds extra request headers an option supplied (nil for none).
 	Header map[string][]string
+	// Opened is true when the source has been open with a response from this URL (the
+	// request's URL without the last event ID's query parameter): the server passed the
+	// checks then, so a network error now is not taken for a CORS failure (see CORSError).
+	Opened bool
 }
 
 // Response is what a Transport got back: the status and headers, and the body to read.
@@ -62,7 +66,9 @@ type Transport interface {
 }
 
 // CORSError marks a transport error as a failed CORS check, which fails the connection
-// instead of re-establishing it.
+// instead of re-establishing it. A transport must never conclude it from one failure that a
+// transient fault could cause too: a connection that fails for good because a server blinked
+// is the worst bug a long-lived connection can have.
 type CORSError struct{ Err error }
 
 // Error returns the underlying error's message.
@@ -70,3 +76,25 @@ func (e *CORSError) Error() string { return "CORS check failed: " + e.Err.Error(
 
 // Unwrap returns the underlying error.
 func (e *CORSError) Unwrap() error { return e.Err }
+
+// URLError marks a request that can never be made (fetch() refuses a URL with credentials,
+// say): the connection fails with ReasonURL instead of being re-established forever.
+type URLError struct{ Err error }
+
+// Error returns the underlying error's message.
+func (e *URLError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *URLError) Unwrap() error { return e.Err }
+
+// AbortError marks a transport error as the abort of the fetch by something other than the
+// source (the page's window.stop(), say): HTML §9.2.3, "if res is an aborted network error,
+// then fail the connection". The source's own aborts (close(), the idle timeout) are told apart
+// by its context.
+type AbortError struct{ Err error }
+
+// Error returns the underlying error's message.
+func (e *AbortError) Error() string { return "aborted: " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *AbortError) Unwrap() error { return e.Err }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/core"
 )
 
 // Func is a Go function callable from JavaScript, made by [FuncOf].
@@ -116,7 +117,13 @@ func jsError(op string, reason safejs.Value) error {
 	if name == "" && msg == "" {
 		msg, _ = reason.String()
 	}
-	return &Error{Op: op, Name: name, Message: msg}
+	err := &Error{Op: op, Name: name, Message: msg}
+	if name == "AbortError" {
+		// Whoever aborted: the source's own aborts end its context first, which the
+		// processing model checks before it looks at the error.
+		return &core.AbortError{Err: err}
+	}
+	return err
 }
 
 // Error is a JavaScript exception or rejection raised by fetch() or a stream read.

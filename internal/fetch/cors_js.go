@@ -4,49 +4,113 @@ package fetch
 
 import (
 	"context"
+	"errors"
+	"net/url"
+	"strings"
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
 )
 
-// hasOrigin reports whether the global has a location with an origin (a page or a worker),
-// where fetch() applies CORS; outside them (Node.js) there is no CORS check to fail.
-func hasOrigin() bool {
+// pageOrigin returns the origin of the global's location (a page or a worker), where fetch()
+// applies CORS, or "" outside them (Node.js), where there is no CORS check to fail.
+func pageOrigin() string {
 	loc, err := safejs.Global().Get("location")
 	if err != nil || loc.IsUndefined() || loc.IsNull() {
-		return false
+		return ""
 	}
 	origin, err := GetString(loc, "origin")
-	return err == nil && origin != ""
+	if err != nil || origin == "null" {
+		return ""
+	}
+	return origin
 }
 
-// corsProbe tells a CORS failure from a network error, which fetch() reports alike (a
-// TypeError). Browsers fail an EventSource's connection on a CORS failure but re-establish it
-// after a network error, so the difference matters: the probe fetches the URL again in mode
-// "no-cors", which succeeds (with an opaque response) exactly when the server answered. It is
-// made whatever the URL's origin, since a same-origin URL may redirect to another origin.
-func corsProbe(ctx context.Context, req *core.Request) bool {
+// A failure's verdict: what a probe tells of a fetch() that rejected.
+type verdict int
+
+const (
+	notCORS   verdict = iota // a network error: re-establish the connection
+	maybeCORS                // the server answers: the failure may be a CORS check's
+)
+
+// probeCORS tells whether a rejected fetch() of req may have failed a CORS check rather than
+// the network, which fetch() reports alike (a TypeError). Browsers fail an EventSource's
+// connection on a CORS failure but re-establish it after a network error, so the difference
+// matters; but a probe is a request the server sees, and a wrong verdict turns a transient
+// fault into a permanent failure. So:
+//   - a request from a source that has been open with a response from this URL is never
+//     probed: the server passed the check then (req.Opened);
+//   - outside a page or worker (Node.js) nothing is probed: there is no CORS;
+//   - a same-origin URL can fail CORS only through a redirect to another origin, so its probe
+//     is a same-origin fetch that does not follow redirects: only a redirect says maybeCORS;
+//   - a cross-origin URL's probe is a "no-cors" fetch, which succeeds (an opaque response)
+//     exactly when the server answered.
+//
+// The caller still retries the real request once before concluding (see Transport.Fetch).
+func probeCORS(ctx context.Context, req *core.Request) verdict {
+	origin := pageOrigin()
+	if req.Opened || origin == "" {
+		return notCORS
+	}
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return notCORS
+	}
+	same := strings.EqualFold(u.Scheme+"://"+u.Host, origin)
 	fetch, err := safejs.Global().Get("fetch")
 	if err != nil {
-		return false
+		return notCORS
 	}
 	ctrl, err := newAbortController(ctx)
 	if err != nil {
-		return false
+		return notCORS
 	}
 	defer ctrl.stop()
-	credentials := "same-origin"
-	if req.WithCredentials {
-		credentials = "include"
+	init := map[string]any{"mode": "no-cors", "credentials": credentials(req), "cache": "no-store"}
+	if same {
+		init["mode"], init["redirect"] = "same-origin", "manual"
 	}
-	init, err := safejs.ValueOf(map[string]any{"mode": "no-cors", "credentials": credentials, "cache": "no-store"})
-	if err != nil || init.Set("signal", ctrl.signal) != nil {
-		return false
+	jsInit, err := safejs.ValueOf(init)
+	if err != nil || jsInit.Set("signal", ctrl.signal) != nil {
+		return notCORS
 	}
-	promise, err := fetch.Invoke(req.URL, init)
+	promise, err := fetch.Invoke(req.URL, jsInit)
 	if err != nil {
-		return false
+		return notCORS
 	}
-	_, err = Await(ctx, "fetch", promise)
-	return err == nil
+	res, err := Await(ctx, "fetch", promise)
+	if err != nil {
+		return notCORS
+	}
+	if same {
+		// A redirect gives an "opaqueredirect" response; an answer of any other kind means
+		// no CORS check was involved.
+		if typ, err := GetString(res, "type"); err != nil || typ != "opaqueredirect" {
+			return notCORS
+		}
+	}
+	return maybeCORS
+}
+
+// credentials is the credentials mode of req's fetch.
+func credentials(req *core.Request) string {
+	if req.WithCredentials {
+		return "include"
+	}
+	return "same-origin"
+}
+
+// checkURL reports a URL that fetch() refuses to build a request for, whatever the server: one
+// with credentials ("http://user:pass@host/"). Chromium's EventSource fails such a source at
+// once; fetch() would reject every attempt without a request reaching the server.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil // fetch() has the last word
+	}
+	if u.User != nil {
+		return &core.URLError{Err: errors.New("fetch() refuses a URL with credentials (user:password@)")}
+	}
+	return nil
 }

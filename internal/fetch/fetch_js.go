@@ -53,6 +53,13 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 		promise safejs.Value
 		err     error
 	)
+	if err := checkURL(req.URL); err != nil {
+		if s := t.started; s != nil {
+			t.started = nil
+			_, _ = s.ctrl.Call("abort")
+		}
+		return nil, err
+	}
 	if s := t.started; s != nil {
 		t.started = nil
 		if ctrl, err = adoptAbortController(ctx, s.ctrl); err != nil {
@@ -63,11 +70,22 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 		return nil, err
 	}
 	res, err := Await(ctx, "fetch", promise)
-	if err != nil {
+	if err != nil && ctx.Err() == nil && probeCORS(ctx, req) == maybeCORS {
+		// The server answers, so the failure may have been a CORS check's; but it may have
+		// been a transient fault too (a server restarting, a connection cut), which must not
+		// fail the source for good: the real request is made once more, and only its failure
+		// too concludes CORS.
 		ctrl.stop()
-		if ctx.Err() == nil && hasOrigin() && corsProbe(ctx, req) {
+		if ctrl, promise, err = startFetch(ctx, req); err != nil {
+			return nil, err
+		}
+		if res, err = Await(ctx, "fetch", promise); err != nil && ctx.Err() == nil {
+			ctrl.stop()
 			return nil, &core.CORSError{Err: err}
 		}
+	}
+	if err != nil {
+		ctrl.stop()
 		return nil, err
 	}
 	resp, err := response(res)
@@ -124,10 +142,6 @@ func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 		// encoded as UTF-8, as the `Last-Event-ID` header.
 		headers["Last-Event-ID"] = byteString(req.LastEventID)
 	}
-	credentials := "same-origin"
-	if req.WithCredentials {
-		credentials = "include"
-	}
 	method := req.Method
 	if method == "" {
 		method = "GET"
@@ -136,7 +150,7 @@ func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 		"method":      method,
 		"headers":     headers,
 		"mode":        "cors",
-		"credentials": credentials,
+		"credentials": credentials(req),
 		"cache":       "no-store",
 		"redirect":    "follow",
 	})

@@ -93,10 +93,12 @@ func (s *Server) record(r *http.Request) int {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// A no-cors request is the polyfill's probe after a failed fetch (it
-	// tells a CORS failure from a network error): it is answered like the
-	// request that failed, and does not advance the sequence.
-	probe := r.Header.Get("Sec-Fetch-Mode") == "no-cors"
+	// A no-cors or same-origin request is the polyfill's probe after a
+	// failed first fetch (it tells a CORS failure from a network error): it
+	// is answered like the request that failed, and does not advance the
+	// sequence. (EventSource requests are in mode cors.)
+	mode := r.Header.Get("Sec-Fetch-Mode")
+	probe := mode == "no-cors" || mode == "same-origin"
 	if r.URL.Path == "/sse" && r.Method != http.MethodOptions && !req.Hop && !probe {
 		req.Seq = s.countLocked(key)
 	}

@@ -26,6 +26,11 @@
   const RUN = IMPL + '-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
   const DEFAULT_TIMEOUT = 8000;
 
+  // isProbe tells the polyfill's probe after a failed first fetch (mode
+  // no-cors, or same-origin for a same-origin URL) from an EventSource
+  // request (mode cors) in the server's log.
+  const isProbe = (r) => ['no-cors', 'same-origin'].includes(r.headers['Sec-Fetch-Mode']);
+
   const scenarios = [];
   let keyCounter = 0;
   let capturing = 0; // scenarios expecting uncaught errors (captureErrors)
@@ -188,17 +193,17 @@
       const deadline = performance.now() + (timeout || 5000);
       for (;;) {
         const all = await this.log(key);
-        const gets = all.filter((r) => r.method === 'GET' && r.seq >= 0 && r.headers['Sec-Fetch-Mode'] !== 'no-cors');
+        const gets = all.filter((r) => r.method === 'GET' && r.seq >= 0 && !isProbe(r));
         if (!min || gets.length >= min || performance.now() >= deadline) return gets;
         await this.log(key, all.length + 1, Math.max(1, Math.min(1000, deadline - performance.now())));
       }
     }
 
-    // probes returns the no-cors GET requests recorded under key: the
-    // polyfill's probe after a failed fetch (the browser's own EventSource
-    // makes none).
+    // probes returns the no-cors and same-origin GET requests recorded
+    // under key: the polyfill's probe after a failed first fetch (the
+    // browser's own EventSource makes none).
     async probes(key) {
-      return (await this.log(key)).filter((r) => r.method === 'GET' && r.headers['Sec-Fetch-Mode'] === 'no-cors');
+      return (await this.log(key)).filter((r) => r.method === 'GET' && isProbe(r));
     }
 
     // setCookie sets a cookie for 127.0.0.1 (all ports) and removes it when
@@ -468,8 +473,33 @@
     document.title = 'done';
   }
 
+  // inFrame loads srcdoc in an iframe and resolves with the first
+  // {frameResult} the frame posts to this window (the iframe is removed then),
+  // or rejects after ms.
+  function inFrame(srcdoc, ms = 10000) {
+    return new Promise((resolve, reject) => {
+      const frame = document.createElement('iframe');
+      frame.srcdoc = srcdoc;
+      const onMessage = (e) => {
+        if (e.source !== frame.contentWindow || !e.data || !('frameResult' in e.data)) return;
+        window.removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        frame.remove();
+        resolve(e.data.frameResult);
+      };
+      const timer = setTimeout(() => {
+        window.removeEventListener('message', onMessage);
+        frame.remove();
+        reject(new Error('no result from the frame in ' + ms + ' ms'));
+      }, ms);
+      window.addEventListener('message', onMessage);
+      document.body.appendChild(frame);
+    });
+  }
+
   window.SSETest = {
     scenario,
+    inFrame,
     utf8,
     escBytes,
     specQuery,

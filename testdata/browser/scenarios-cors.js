@@ -38,10 +38,12 @@
     const key = t.key();
     await failsForGood(t, other(t, { key, body: BAIT }), 'no Access-Control-Allow-Origin');
     const gets = await t.gets(key);
-    t.eq(gets.length, 1, 'requests (no reconnection)');
+    // The polyfill cannot tell a CORS failure from a network error, and makes the request once
+    // more (after a probe) before it concludes (README, "Differences").
+    t.eq(gets.length, t.impl === 'polyfill' ? 2 : 1, 'requests (no reconnection)');
     t.eq(gets[0].headers['Origin'], SELF, 'Origin header');
     const probes = await t.probes(key);
-    if (probes.length) t.note(`no-cors probes: ${probes.length}`);
+    if (probes.length) t.note(`requests: ${gets.length}, probes: ${probes.length}`);
   });
 
   scenario('cors.allowed', async (t) => {

@@ -25,25 +25,12 @@
   // frameResult loads the polyfill in an iframe with the given script-tag attributes and reports
   // what one EventSource made there sees first: a message's data, or an error's readyState.
   function frameResult(t, attrs) {
-    return new Promise((resolve, reject) => {
-      const frame = document.createElement('iframe');
-      const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
-      frame.srcdoc = `<script src="/web/eventsource.js" ${attrs}><\/script><script>
-        const es = new EventSource(${JSON.stringify(url)});
-        es.onmessage = (e) => { es.close(); parent.postMessage({ frameResult: 'message:' + e.data }, '*'); };
-        es.onerror = () => { parent.postMessage({ frameResult: 'error:' + es.readyState }, '*'); es.close(); };
-      <\/script>`;
-      const onMessage = (e) => {
-        if (e.source !== frame.contentWindow || !e.data || !e.data.frameResult) return;
-        window.removeEventListener('message', onMessage);
-        clearTimeout(timer);
-        frame.remove();
-        resolve(e.data.frameResult);
-      };
-      const timer = setTimeout(() => { frame.remove(); reject(new Error('no result from the frame in 10s')); }, 10000);
-      window.addEventListener('message', onMessage);
-      document.body.appendChild(frame);
-    });
+    const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
+    return SSETest.inFrame(`<script src="/web/eventsource.js" ${attrs}><\/script><script>
+      const es = new EventSource(${JSON.stringify(url)});
+      es.onmessage = (e) => { es.close(); parent.postMessage({ frameResult: 'message:' + e.data }, '*'); };
+      es.onerror = () => { parent.postMessage({ frameResult: 'error:' + es.readyState }, '*'); es.close(); };
+    <\/script>`);
   }
 
   // The wasm is found next to eventsource.js by default; data-wasm and data-wasm-exec name others.

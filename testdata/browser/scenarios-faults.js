@@ -1,0 +1,150 @@
+// Scenarios: faults. URLs that cannot be fetched, servers that blink, redirects
+// and reconnections: a transient failure must re-establish the connection, a
+// fatal one must fail it, as the browsers' own EventSource does.
+(function () {
+  'use strict';
+  const { scenario, OTHER } = SSETest;
+  const CLOSED = 2;
+
+  // failsAtOnce checks that url fails the connection: one error event with
+  // readyState CLOSED, nothing else, even after a while.
+  async function failsAtOnce(t, url, label) {
+    const es = t.es(url);
+    const rec = t.record(es);
+    await rec.untilCount('error', 1, 4000).catch((e) => SSETest.fail(label + ': ' + e.message));
+    await t.sleep(400);
+    t.eq(rec.summary(), '[error(2)]', label + ': events');
+    t.eq(es.readyState, CLOSED, label + ': readyState');
+  }
+
+  scenario('faults.non-http-schemes-fail', async (t) => {
+    await Promise.all([
+      failsAtOnce(t, 'ftp://127.0.0.1:1/stream', 'ftp:'),
+      failsAtOnce(t, 'about:blank', 'about:blank'),
+      failsAtOnce(t, 'mailto:someone@127.0.0.1', 'mailto:'),
+      failsAtOnce(t, 'javascript:void(0)', 'javascript:'),
+    ]);
+  });
+
+  // fetch() refuses a URL with credentials; Chromium's own EventSource fails
+  // it at once, Firefox's sends the request (and the credentials). Either is
+  // fine; what must not happen is an endless loop of errors with no request.
+  scenario('faults.url-with-credentials', async (t) => {
+    const key = t.key();
+    const url = t.url({ key, body: 'data: x\n\n', hold: 'forever' }).replace('://', '://user:pass@');
+    const es = t.es(url);
+    const rec = t.record(es);
+    await rec.until((evs) => evs.some((e) => e.type === 'message' || e.type === 'error'), 4000, 'a message or an error');
+    await t.sleep(300);
+    const gets = await t.gets(key);
+    if (rec.of('message').length) {
+      t.eq(gets.length, 1, 'requests of a source that opened');
+      t.note('opened (the request was sent)');
+    } else {
+      t.eq(rec.summary(), '[error(2)]', 'events of a source that failed');
+      t.eq(gets.length, 0, 'requests of a source that failed');
+      t.note('failed at once');
+    }
+  });
+
+  // "Reestablish the connection" fetches the EventSource's request again,
+  // whose current URL is the redirect's target: the reconnection goes there
+  // (hop=1 marks the redirected URL) without the redirect.
+  scenario('faults.reconnection-after-redirect-goes-to-final-url', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, redirect: 1, rcode: 302, body: 'retry: 50\nid: 1\ndata: a\n\n' }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2);
+    es.close();
+    t.eq(rec.events.slice(0, 4).map((e) => e.type + '(' + e.rs + ')'), ['open(1)', 'message(1)', 'error(0)', 'open(1)'], 'events ' + rec.summary());
+    const log = (await t.log(key)).filter((r) => r.method === 'GET');
+    t.eq(log.slice(0, 3).map((r) => r.hop), [false, true, true], 'requests (hop): the reconnection goes to the final URL');
+    t.eq(log[2].headers['Last-Event-Id'], '1', 'Last-Event-ID of the reconnection');
+  });
+
+  // checkReconnects checks that rec's events are error events with
+  // readyState CONNECTING (browsers retry a request whose reused connection
+  // broke before the response without telling, so there may be none), then
+  // open and the message x: a first connection that breaks is re-established,
+  // never failed for good.
+  function checkReconnects(t, rec) {
+    const types = rec.events.map((e) => e.type + '(' + e.rs + ')');
+    t.eq(types.slice(-2), ['open(1)', 'message(1)'], 'the last events ' + rec.summary());
+    t.ok(types.slice(0, -2).every((s) => s === 'error(0)'), 'only error events with readyState CONNECTING before: ' + rec.summary());
+  }
+
+  // firstConnectionBlinks checks that a first connection that breaks before
+  // its headers (twice) is a network error, re-established, never taken for a
+  // CORS failure; opts are t.url's ({origin} for another origin).
+  async function firstConnectionBlinks(t, spec, opts) {
+    const key = t.key();
+    const seq = [{ abort: 'head' }, { abort: 'head' }, { body: 'data: x\n\n', hold: 'forever' }];
+    const rec = t.record(t.es(t.url(Object.assign({ key, seq }, spec), opts)));
+    await rec.untilCount('message', 1, 9000);
+    checkReconnects(t, rec);
+    t.note('errors: ' + rec.of('error').length + ', requests: ' + (await t.gets(key)).length + ', probes: ' + (await t.probes(key)).length);
+  }
+
+  scenario('faults.first-connection-blink-same-origin-reconnects', (t) => firstConnectionBlinks(t, {}), { timeout: 12000 });
+
+  scenario('faults.first-connection-blink-cross-origin-reconnects', (t) => {
+    if (!OTHER) SSETest.fail('no second origin given (other=)');
+    return firstConnectionBlinks(t, { cors: 1 }, { origin: OTHER });
+  }, { timeout: 12000 });
+
+  // A source that has been open, cross-origin, whose server then blinks
+  // (fails twice before it answers again): every failure re-establishes the
+  // connection, with the last event ID, and no probe reaches the server.
+  scenario('faults.open-source-survives-server-blinks', async (t) => {
+    if (!OTHER) SSETest.fail('no second origin given (other=)');
+    const key = t.key();
+    // Connection: close, so that the reconnection is on a new connection,
+    // whose break the browser does not hide by retrying.
+    const first = { body: 'retry: 50\nid: 1\ndata: a\n\n', hdr: 'Connection: close' };
+    const seq = [first, { abort: 'head' }, { abort: 'head' }, { body: 'data: b\n\n', hold: 'forever' }];
+    const es = t.es(t.url({ key, cors: 1, seq }, { origin: OTHER }));
+    const rec = t.record(es);
+    await rec.untilCount('message', 2, 6000);
+    const types = rec.events.map((e) => e.type + '(' + e.rs + ')');
+    t.eq(types.slice(0, 3), ['open(1)', 'message(1)', 'error(0)'], 'the first events ' + rec.summary());
+    checkReconnects(t, { events: rec.events.slice(2), summary: () => rec.summary() });
+    t.eq(rec.of('message').map((m) => m.data + '#' + m.lastEventId), ['a#1', 'b#1'], 'messages');
+    const gets = await t.gets(key);
+    t.eq(gets.slice(1).filter((r) => r.headers['Last-Event-Id'] !== '1').length, 0, 'reconnections without Last-Event-ID 1');
+    t.eq((await t.probes(key)).length, 0, 'probes');
+    t.note('errors: ' + rec.of('error').length + ', requests: ' + gets.length);
+  });
+
+  // inFrame runs body (script text that has `url` and `report(value)`) in an
+  // iframe that loads the polyfill first when the suite runs it, and resolves
+  // with what it reports (SSETest.inFrame): window.stop() there stops only the
+  // frame's loads.
+  function inFrame(t, url, body) {
+    const polyfill = t.impl === 'polyfill' ? '<script src="/web/eventsource.js"><\/script>' : '';
+    return SSETest.inFrame(`${polyfill}<script>
+      const url = ${JSON.stringify(url)};
+      const report = (value) => parent.postMessage({ frameResult: value }, '*');
+      ${body}
+    <\/script>`, 8000);
+  }
+
+  // window.stop() aborts the document's fetches: "if res is an aborted
+  // network error, then fail the connection" (the browsers' own fail it).
+  scenario('faults.window-stop-fails-the-connection', async (t) => {
+    const key = t.key();
+    const url = t.url({ key, body: 'retry: 50\ndata: a\n\n', hold: 'forever' });
+    const events = await inFrame(t, url, `
+      const es = new EventSource(url);
+      const seen = [];
+      const log = (e) => seen.push(e.type + '(' + es.readyState + ')');
+      es.onopen = log;
+      es.onerror = log;
+      es.onmessage = (e) => {
+        log(e);
+        window.stop();
+        setTimeout(() => { es.close(); report(seen.join(', ')); }, 700);
+      };`);
+    t.eq(events, 'open(1), message(1), error(2)', 'events in the frame');
+    t.eq((await t.gets(key)).length, 1, 'requests (no reconnection)');
+  });
+})();
