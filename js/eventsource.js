@@ -16,6 +16,46 @@
   if (g[marker]) return; // loaded twice
 
   const CONNECTING = 0, OPEN = 1, CLOSED = 2;
+
+  // The real clock, timers and microtask queue, as found when this file runs. A page or a test
+  // that installs fake timers later (a fake clock that starts at 0, as test tools do) must not
+  // break the polyfill: Go's runtime aborts when its clock reads 0 ("nanotime returning zero"),
+  // and its timers (reconnection delays) must run. Node.js hands over its own from node:timers
+  // and node:perf_hooks (js/node.cjs), which fakes leave alone.
+  const real = g[Symbol.for("ssewasm.clock")] || g;
+  const perf = real.performance;
+  const now = perf.now.bind(perf);
+  const microtask = real.queueMicrotask.bind(g);
+  // The globals wasm_exec.js reads when Go asks for the time or a timer: Date (walltime; also
+  // Go's clock origin, read once in new Go()), performance, setTimeout and clearTimeout.
+  const clock = {
+    Date: class Date {
+      static now() { return perf.timeOrigin + now(); }
+      getTime() { return Date.now(); }
+    },
+    performance: { now },
+    setTimeout: real.setTimeout,
+    clearTimeout: real.clearTimeout,
+  };
+  const loadTime = { Date: g.Date, now: perf.now };
+  // withRealClock(fn) runs fn with those globals set to the real ones, if something has
+  // replaced one of them (since this file ran, for Date), and puts back what it found.
+  const withRealClock = (fn) => function (...args) {
+    if (g.setTimeout === clock.setTimeout && g.clearTimeout === clock.clearTimeout && g.performance === perf &&
+      perf.now === loadTime.now && g.Date === loadTime.Date) {
+      return fn.apply(this, args); // nothing faked: the common case costs five comparisons
+    }
+    const found = {};
+    for (const name in clock) {
+      found[name] = g[name];
+      g[name] = clock[name];
+    }
+    try {
+      return fn.apply(this, args);
+    } finally {
+      for (const name in clock) g[name] = found[name];
+    }
+  };
   const script = g.document && g.document.currentScript;
   // This script's own URL: the script element's, or in a worker (importScripts, no
   // currentScript) the first script URL of the stack trace, which is this file's.
@@ -99,7 +139,7 @@
   // An event's flags (DOM §2.2), in one number.
   const STOP = 1, STOP_IMMEDIATE = 2, CANCELED = 4, DISPATCHING = 8, BUBBLES = 16, CANCELABLE = 32;
   const noPorts = Object.freeze([]);
-  const report = typeof g.reportError === "function" ? (e) => g.reportError(e) : (e) => queueMicrotask(() => { throw e; });
+  const report = typeof g.reportError === "function" ? (e) => g.reportError(e) : (e) => microtask(() => { throw e; });
 
   // The prototypes of the events: eventProto for open and error, messageProto for messages.
   // Their constructor is the platform's, so that e.constructor === MessageEvent, and their class
@@ -267,7 +307,7 @@
   // stays an Event): reason, status and statusText of the response if any, willRetry, and
   // retryIn (ms) when a reconnection is scheduled (retryIn < 0: none).
   const errorEvent = (target, reason, status, statusText, retryIn) => {
-    const e = newEvent("error", target, performance.now());
+    const e = newEvent("error", target, now());
     const ro = (value) => ({ value, enumerable: true });
     return Object.defineProperties(e, {
       reason: ro(reason), status: ro(status), statusText: ro(statusText),
@@ -571,7 +611,7 @@
     #abort() {
       if (this.#readyState === CLOSED) return;
       this.close();
-      queueMicrotask(() => this.#fire(errorEvent(this, "aborted", 0, "", -1)));
+      microtask(() => this.#fire(errorEvent(this, "aborted", 0, "", -1)));
     }
 
     // The wasm could not be loaded: fail the connection, as a fetch that cannot start would.
@@ -580,7 +620,7 @@
         this.#prefetched.ctrl.abort();
         this.#prefetched = null;
       }
-      queueMicrotask(() => {
+      microtask(() => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = CLOSED;
         this.#fire(errorEvent(this, "internal", 0, "", -1));
@@ -601,11 +641,11 @@
       const parts = batch.split("\r");
       const kinds = parts.pop();
       if (last !== undefined) parts.push(last); // a big event's data
-      this.#batches.push({ parts, kinds, k: 0, p: 0, time: performance.now() });
+      this.#batches.push({ parts, kinds, k: 0, p: 0, time: now() });
       if (!this.#pumping) {
         this.#pumping = true;
         if (returned) this.#pump();
-        else queueMicrotask(() => this.#pump());
+        else microtask(() => this.#pump());
       }
     }
 
@@ -719,7 +759,11 @@
 
   const start = async () => {
     const [module] = await loaded;
-    const go = new g.Go();
+    const go = withRealClock(() => new g.Go())();
+    const imports = go.importObject.gojs;
+    for (const name of ["runtime.nanotime1", "runtime.walltime", "runtime.scheduleTimeoutEvent", "runtime.clearTimeoutEvent"]) {
+      if (typeof imports[name] === "function") imports[name] = withRealClock(imports[name]);
+    }
     const instance = await WebAssembly.instantiate(module, go.importObject);
     const ex = instance.exports;
     // Text that Go leaves in its memory (see internal/fetch/export_js.go): r / 2 bytes at at,
