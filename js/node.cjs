@@ -21,6 +21,7 @@ globalThis[Symbol.for("ssewasm.clock")] = {
   performance: require("node:perf_hooks").performance,
   setTimeout: timers.setTimeout,
   clearTimeout: timers.clearTimeout,
+  setImmediate: timers.setImmediate,
   queueMicrotask: globalThis.queueMicrotask,
 };
 require(path.join(web, "eventsource.js"));

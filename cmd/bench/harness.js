@@ -35,8 +35,9 @@ globalThis.bench = (() => {
   // run opens a source on url and resolves, once n messages have arrived (or on an error event
   // or the timeout), with a tally of them and the times of open, first and last message. With
   // latency set, each message's data is its send time in Unix ns, and lat gets receive - send
-  // in ms. The steady-state handler is minimal: it measures the implementation.
-  const run = (url, n, latency) => new Promise((resolve) => {
+  // in ms. The steady-state handler is minimal: it measures the implementation; with async set,
+  // it is an async function (which returns a promise).
+  const run = (url, n, latency, async) => new Promise((resolve) => {
     const es = new ES(url);
     const lat = [];
     let count = 0, sum = 0, first = "", tOpen = -1, tFirst = -1, done = false;
@@ -54,7 +55,9 @@ globalThis.bench = (() => {
     es.onerror = () => finish(`error event after ${count} of ${n} messages (readyState ${es.readyState})`);
     const rest = latency
       ? (e) => { lat.push(performance.timeOrigin + performance.now() - e.data / 1e6); sum += e.data.length; if (++count === n) finish("", e.data); }
-      : (e) => { sum += e.data.length; if (++count === n) finish("", e.data); };
+      : async
+        ? async (e) => { sum += e.data.length; if (++count === n) finish("", e.data); }
+        : (e) => { sum += e.data.length; if (++count === n) finish("", e.data); };
     es.onmessage = (e) => { tFirst = performance.now(); first = e.data; es.onmessage = rest; rest(e); };
   });
 

@@ -188,7 +188,7 @@ func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workloa
 			if err := b.open(ctx, impl, ""); err != nil {
 				return err
 			}
-			_, err := readWant(ctx, "/events/warmup", streams["warmup"].want)
+			_, err := readWant(ctx, "/events/warmup", streams["warmup"].want, false)
 			return err
 		})
 		if err != nil {

@@ -16,6 +16,9 @@ import (
 // A workload is one kind of measurement. Each run is in a fresh tab.
 type workload struct {
 	name string
+	// async makes the page's message listener an async function, which costs the polyfill a
+	// task per event (see settle in js/eventsource.js).
+	async bool
 	// newStream builds the body it reads at /events/{name}, if any.
 	newStream func() *stream
 	stream    *stream
@@ -36,6 +39,7 @@ func workloads(p params) []*workload {
 	ws := []*workload{
 		{name: "tp-64", newStream: many(p.SmallEvents, 64, 0), run: throughput},
 		{name: "tp-1k", newStream: many(p.LargeEvents, 1024, 0), run: throughput},
+		{name: "tp-64-async", newStream: many(p.SmallEvents/10, 64, 0), run: throughput, async: true},
 	}
 	for _, mib := range p.BigMiB {
 		for _, shape := range []struct {
@@ -89,8 +93,8 @@ func (b *bench) open(ctx context.Context, impl, mode string) error {
 }
 
 // read runs one source on path in the open page until n messages arrived.
-func read(ctx context.Context, path string, n int, latency bool) (pageResult, error) {
-	args, _ := json.Marshal([]any{path, n, latency})
+func read(ctx context.Context, path string, n int, latency, async bool) (pageResult, error) {
+	args, _ := json.Marshal([]any{path, n, latency, async})
 	r, err := eval[pageResult](ctx, "bench.run(..."+string(args)+")")
 	switch {
 	case err != nil:
@@ -112,8 +116,8 @@ func check(path string, got, want tally) error {
 }
 
 // readWant reads a pre-built stream's messages from path and checks them.
-func readWant(ctx context.Context, path string, want tally) (pageResult, error) {
-	r, err := read(ctx, path, want.N, false)
+func readWant(ctx context.Context, path string, want tally, async bool) (pageResult, error) {
+	r, err := read(ctx, path, want.N, false, async)
 	if err == nil {
 		err = check(path, r.Tally, want)
 	}
@@ -130,7 +134,7 @@ func (b *bench) readStream(ctx context.Context, w *workload, impl string) (pageR
 	if err != nil {
 		return pageResult{}, 0, err
 	}
-	r, err := readWant(ctx, "/events/"+w.name, w.stream.want)
+	r, err := readWant(ctx, "/events/"+w.name, w.stream.want, w.async)
 	if err != nil {
 		return r, 0, err
 	}
@@ -179,7 +183,7 @@ func latency(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 	id := fmt.Sprint(b.ids)
 	n := b.p.LatencyEvents
 	path := fmt.Sprintf("/ticks?id=%s&n=%d&every=%s", id, n, b.p.LatencyEvery)
-	r, err := read(ctx, path, n, true)
+	r, err := read(ctx, path, n, true, false)
 	if err == nil {
 		// The server counts an event before it sends it: its tally is complete by now.
 		err = check(path, r.Tally, b.srv.sentTally(id))
@@ -247,7 +251,7 @@ func memory(ctx context.Context, b *bench, w *workload, impl string) ([]measure,
 		peakc <- peak
 	}()
 	path, want := "/events/"+w.name, w.stream.want
-	_, err = readWant(ctx, path, want)
+	_, err = readWant(ctx, path, want, false)
 	stop()
 	peak := <-peakc
 	if err != nil {
@@ -263,7 +267,7 @@ func memory(ctx context.Context, b *bench, w *workload, impl string) ([]measure,
 	}
 	for i := 1; i <= 1+b.p.MemoryRepeats; i++ {
 		if i > 1 {
-			if _, err := readWant(ctx, path, want); err != nil {
+			if _, err := readWant(ctx, path, want, false); err != nil {
 				return nil, err
 			}
 		}

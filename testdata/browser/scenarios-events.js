@@ -383,6 +383,26 @@
     t.eq(log.join(' '), 'a1 u1 b1 a2 u2 b2', 'order');
   });
 
+  // A chain of microtasks that a listener starts (an async listener's awaits) finishes before
+  // the next listener runs, the next event's too: the microtask checkpoint after each listener
+  // call empties the queue, whatever the microtasks queue in turn.
+  scenario('events.async-listener-chains-finish-between-events', async (t) => {
+    const es = t.es(t.url({ body: 'data: 1\n\ndata: 2\n\ndata: 3\n\n', hold: 'forever' }));
+    const log = [];
+    es.addEventListener('message', async (e) => {
+      log.push('a' + e.data);
+      await null;
+      log.push('b' + e.data);
+      await Promise.resolve();
+      log.push('c' + e.data);
+      Promise.resolve().then(() => Promise.resolve()).then(() => log.push('d' + e.data));
+    });
+    es.addEventListener('message', (e) => log.push('z' + e.data));
+    const deadline = performance.now() + 5000;
+    while (log.length < 15 && performance.now() < deadline) await t.sleep(10);
+    t.eq(log.join(' '), 'a1 b1 c1 d1 z1 a2 b2 c2 d2 z2 a3 b3 c3 d3 z3', 'order of listener calls and their chains of microtasks');
+  });
+
   // The events are the platform's own objects: their prototype is MessageEvent.prototype itself,
   // and another EventTarget can dispatch one again after its dispatch.
   scenario('events.platform-objects', async (t) => {
