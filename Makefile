@@ -1,7 +1,8 @@
 # make run   builds and serves the demo on http://127.0.0.1:8080 (PORT=... to change)
 # make test  installs what the tests need where it is missing, builds, and runs every test
 # make bench builds and compares the polyfill with Chromium's EventSource (cmd/bench)
-.PHONY: run test build deps test-native test-wasm test-browser fuzz bench bench-go clean
+# make soak  builds and runs the endurance comparison (cmd/bench -soak; SOAKFLAGS=-soak-n 10000)
+.PHONY: run test build deps test-native test-wasm test-browser fuzz bench bench-go soak clean
 
 PORT ?= 8080
 FUZZTIME ?= 2m
@@ -43,6 +44,15 @@ fuzz:
 # medians on stdout, every sample in bench.json. BENCHFLAGS=-quick for a short run.
 bench: build
 	go run ./cmd/bench -dist web -json bench.json $(BENCHFLAGS)
+
+# Endurance, polyfill against Chromium's own EventSource (cmd/bench -soak): per implementation,
+# connect/close cycles and server-side connection drops, with events, duplicates, gaps,
+# connections and memory before and after each phase; figures in bench-results/soak.json. It
+# reports and does not fail on what it sees; not part of make test. SOAKFLAGS="-soak-n 10000"
+# for a longer run.
+soak: build
+	mkdir -p bench-results
+	go run ./cmd/bench -dist web -soak -json bench-results/soak.json $(SOAKFLAGS)
 
 # The parser's Go micro-benchmarks.
 bench-go:

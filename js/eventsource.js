@@ -119,6 +119,23 @@
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
   const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
+  // closeInGo(id, closer, open) ends the fetch of a source that close() closed, by aborting
+  // closer (Go's fetches follow its signal), and has the Go side close the source, in a
+  // microtask, with the others closed meanwhile. A page that closes many sources in a loop must
+  // not free a connection for a request that waits for one (six per host over HTTP/1.1) of a
+  // source it closes a moment later: the browser sends such a request as soon as a connection
+  // is free. So the fetch of a source that was not open (waiting for its response, perhaps for
+  // a connection) is aborted at once, and that of an open one (which holds a connection) only
+  // in the microtask, after all those.
+  const closing = [];
+  const closeInGo = (id, closer, open) => {
+    if (!open) closer.abort();
+    if (closing.push({ id, closer }) === 1) microtask(() => {
+      for (const c of closing) c.closer.abort();
+      for (const c of closing) bridge.close(c.id);
+      closing.length = 0;
+    });
+  };
   let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below
 
   // ---- Events and listeners ----------------------------------------------------------------
@@ -449,6 +466,9 @@
     #lastEventId = ""; // of the last message record (see wasm/batch.go)
     #options = null; // the checked extensions of the init dictionary, or null
     #prefetched = null; // {promise, ctrl}: the first request, started before the wasm was ready
+    #closer = new AbortController(); // close() aborts it, and so the fetch in progress (see closeInGo)
+    // #link gives a fetch of the Go side a signal that follows close() too (fetch.Transport.Link).
+    #link = typeof AbortSignal.any === "function" ? (signal) => AbortSignal.any([signal, this.#closer.signal]) : undefined;
     #batches = []; // [{parts, kinds, k, p, time}] records not dispatched yet
     #pumping = false;
     #pieces = ""; // the start of the next message's data (records "p")
@@ -562,17 +582,15 @@
     // close(): abort the fetch, cancel a pending reconnection, set readyState to CLOSED. Events
     // already received but not yet dispatched are dropped: each task checks readyState.
     close() {
+      const wasOpen = this.#readyState === OPEN;
       this.#readyState = CLOSED;
       this.#batches.length = 0;
       waiting.delete(this);
-      if (this.#prefetched) {
-        this.#prefetched.ctrl.abort();
-        this.#prefetched = null;
-      }
+      this.#prefetched = null; // the closer aborts it
       if (this.#started) {
         this.#started = false;
-        bridge.close(this.#id);
-      }
+        closeInGo(this.#id, this.#closer, wasOpen);
+      } else this.#closer.abort();
     }
 
     // Event handler IDL attributes (HTML §8.1.8.1): the first non-null value registers one
@@ -601,6 +619,8 @@
     // without options: their first request may need the Go side (a headers function, say).
     #prefetch() {
       const ctrl = new AbortController();
+      // The Go side takes ctrl over with the request; close() aborts it still.
+      this.#closer.signal.addEventListener("abort", () => ctrl.abort(), { once: true });
       const promise = fetch(this.#url, {
         method: "GET",
         headers: { Accept: "text/event-stream" },
@@ -621,7 +641,8 @@
       // deliver(at, r, lastAt, lastR): a batch and maybe a big event's data, in Go's memory.
       const deliver = (at, r, lastAt, lastR) => this.#receive(text(at, r), lastR ? text(lastAt, lastR) : undefined, false);
       const err = bridge.open(this.#id, this.#url, this.#withCredentials, deliver,
-        this.#options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, (batch) => this.#receive(batch, undefined, true));
+        this.#options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, (batch) => this.#receive(batch, undefined, true),
+        this.#link);
       if (err) {
         console.error("EventSource:", err);
         this.#failToLoad();

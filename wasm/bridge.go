@@ -63,15 +63,16 @@ func (b *bridge) install() error {
 // report hands an internal error (a recovered panic) to the shim, which logs it.
 func (b *bridge) report(err error) { _, _ = b.js.Call("report", err.Error()) }
 
-// open(id, url, withCredentials, deliver, options, started, abort, reply) starts the connection
+// open(id, url, withCredentials, deliver, options, started, abort, reply, link) starts the connection
 // of an EventSource whose URL and options the shim has already checked. deliver receives its
 // event batches (see batch.go) from calls of Go, reply those that the read loop receives as the
 // result of its call into Go (fetch.Transport.Reply); options are the extensions of the init
 // dictionary (see options.go); started and abort, when not undefined, are the promise and
-// AbortController of the first request, which the shim started in the constructor.
+// AbortController of the first request, which the shim started in the constructor; link gives
+// each fetch a signal that close() aborts too, at once (fetch.Transport.Link).
 func (b *bridge) open(args []safejs.Value) (any, error) {
-	if len(args) != 8 {
-		return nil, errors.New("open: want 8 arguments")
+	if len(args) != 9 {
+		return nil, errors.New("open: want 9 arguments")
 	}
 	id, err := args[0].Int()
 	if err != nil {
@@ -95,7 +96,7 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	if !args[5].IsUndefined() {
 		transport = fetch.Started(args[5], args[6])
 	}
-	transport.ReadLoop, transport.Reply = b.loop, args[7]
+	transport.ReadLoop, transport.Reply, transport.Link = b.loop, args[7], args[8]
 	src := core.NewSource(cfg, transport, h)
 	b.mu.Lock()
 	b.sources[id] = &source{src: src, cancel: cancel}

@@ -12,9 +12,15 @@
 // fails, and then bench exits with status 1. Progress goes to stderr; the medians, and their
 // ratios polyfill/native, go to stdout as a markdown table; -json writes every sample.
 //
+// With -soak (make soak) it runs an endurance test instead (soak.go): for each implementation,
+// in one page, -soak-n connect/close cycles and as many server-side connection drops with
+// reconnections, each phase within -soak-timeout; it reports the events received, duplicates,
+// gaps, connections and the memory before and after each phase, and fails nothing.
+//
 // Usage:
 //
 //	go run ./cmd/bench -dist web [-quick] [-reps N] [-only REGEX] [-json FILE]
+//	go run ./cmd/bench -dist web -soak [-soak-n N] [-soak-timeout D] [-json FILE]
 package main
 
 import (
@@ -96,6 +102,9 @@ func run() error {
 	jsonFile := flag.String("json", "", "write every sample, the medians and the parameters to this file")
 	chromium := flag.String("chromium", "", "Chromium's binary (default $CHROMIUM or /usr/bin/chromium)")
 	timeout := flag.Duration("timeout", 60*time.Second, "time limit of each run")
+	soak := flag.Bool("soak", false, "run the endurance test (connect/close cycles and server-side drops) instead")
+	soakN := flag.Int("soak-n", 2000, "with -soak: cycles, and drops, per implementation")
+	soakTimeout := flag.Duration("soak-timeout", 5*time.Minute, "with -soak: time limit of each phase")
 	flag.Parse()
 
 	p := fullParams
@@ -112,6 +121,18 @@ func run() error {
 	}
 	if _, err := os.Stat(filepath.Join(*dist, "eventsource.js")); err != nil {
 		return fmt.Errorf("-dist: %w (run make build)", err)
+	}
+	if *soak {
+		if *soakN < 1 || *soakTimeout <= 0 {
+			return errors.New("-soak-n and -soak-timeout must be positive")
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		sp := soakParams{
+			N: *soakN, PhaseTimeout: *soakTimeout, CycleTimeout: soakCycleTimeout, Settle: soakSettle,
+			Linger: soakLinger, RetryMs: soakRetryMs, RetryPause: soakRetryPause,
+		}
+		return runSoak(ctx, *chromium, *dist, *jsonFile, sp, *timeout)
 	}
 
 	var ws []*workload

@@ -33,6 +33,8 @@ type server struct {
 
 	mu   sync.Mutex
 	sent map[string]tally // what each /ticks stream sent, by its id
+
+	soak soakState // what /soak/once and /soak/drop saw (see soak.go)
 }
 
 // newServer starts serving dist at /dist/ and streams at /events/{name}.
@@ -47,6 +49,8 @@ func newServer(dist string, streams map[string]*stream, timeout time.Duration) (
 	mux.Handle("GET /dist/", http.StripPrefix("/dist/", webfiles.Handler(dist, "no-store")))
 	mux.HandleFunc("GET /events/{name}", s.events)
 	mux.HandleFunc("GET /ticks", s.ticks)
+	mux.HandleFunc("GET /soak/once", s.soak.once)
+	mux.HandleFunc("GET /soak/drop", s.soak.drop)
 	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
 		rc := ssehttp.StartStream(w)
 		w.Write([]byte("data: hello\n\n"))
@@ -69,8 +73,10 @@ type pageConfig struct {
 	TimeoutMs int64  `json:"timeoutMs"`
 }
 
-// page serves /page?impl=native|polyfill[&mode=startup|memory]. Every page loads the polyfill,
-// except native's startup page, which would otherwise count the polyfill's load too.
+// page serves /page?impl=native|polyfill[&mode=startup|memory|soak]. Every page loads the
+// polyfill, except native's startup page, which would otherwise count the polyfill's load too.
+// The memory and soak pages catch the polyfill's wasm memory (wasmhook.js); the soak page also
+// runs soak.js.
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	impl, mode := r.FormValue("impl"), r.FormValue("mode")
 	if impl != "native" && impl != "polyfill" {
@@ -85,13 +91,17 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	}
 	var b strings.Builder
 	b.WriteString("<!doctype html><html><head><meta charset=\"utf-8\"><title>cmd/bench</title>\n")
-	if mode == "memory" {
+	if mode == "memory" || mode == "soak" {
 		b.WriteString("<script>" + wasmHookJS + "</script>\n")
 	}
 	if cfg.Script {
 		b.WriteString("<script src=\"/dist/eventsource.js\"></script>\n")
 	}
-	fmt.Fprintf(&b, "<script>globalThis.benchConfig = %s;\n%s</script>\n</head><body></body></html>\n", j, harnessJS)
+	fmt.Fprintf(&b, "<script>globalThis.benchConfig = %s;\n%s</script>\n", j, harnessJS)
+	if mode == "soak" {
+		b.WriteString("<script>" + soakJS + "</script>\n")
+	}
+	b.WriteString("</head><body></body></html>\n")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte(b.String()))

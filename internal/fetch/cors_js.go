@@ -48,7 +48,8 @@ const (
 //     exactly when the server answered.
 //
 // The caller still retries the real request once before concluding (see Transport.Fetch).
-func probeCORS(ctx context.Context, req *core.Request) verdict {
+// link is Transport.Link.
+func probeCORS(ctx context.Context, req *core.Request, link safejs.Value) verdict {
 	origin := pageOrigin()
 	if req.Opened || origin == "" {
 		return notCORS
@@ -62,7 +63,7 @@ func probeCORS(ctx context.Context, req *core.Request) verdict {
 	if err != nil {
 		return notCORS
 	}
-	ctrl, err := newAbortController(ctx)
+	ctrl, err := newAbortController(ctx, link)
 	if err != nil {
 		return notCORS
 	}

@@ -27,6 +27,12 @@ type Transport struct {
 	// Reply is the JavaScript function to which ReadLoop passes what the consumer of a chunk
 	// handed back with [Reply].
 	Reply safejs.Value
+	// Link, if it is a JavaScript function, is called with the AbortSignal of each fetch and
+	// returns the signal the fetch uses instead, one that also follows another. The shim's
+	// follows the source's close(), so that the fetch in progress ends at once, in JavaScript,
+	// before the call into Go that cancels the source: a page that closes many sources in a
+	// loop frees no connection on which a request of a source it closes next would go out.
+	Link safejs.Value
 
 	started *started // a first request the page has already started, if any
 }
@@ -66,17 +72,18 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 			return nil, err
 		}
 		promise = s.promise
-	} else if ctrl, promise, err = startFetch(ctx, req); err != nil {
+	} else if ctrl, promise, err = startFetch(ctx, req, t.Link); err != nil {
 		return nil, err
 	}
 	res, err := Await(ctx, "fetch", promise)
-	if err != nil && ctx.Err() == nil && probeCORS(ctx, req) == maybeCORS {
+	var aborted *core.AbortError
+	if err != nil && ctx.Err() == nil && !errors.As(err, &aborted) && probeCORS(ctx, req, t.Link) == maybeCORS {
 		// The server answers, so the failure may have been a CORS check's; but it may have
 		// been a transient fault too (a server restarting, a connection cut), which must not
 		// fail the source for good: the real request is made once more, and only its failure
 		// too concludes CORS.
 		ctrl.stop()
-		if ctrl, promise, err = startFetch(ctx, req); err != nil {
+		if ctrl, promise, err = startFetch(ctx, req, t.Link); err != nil {
 			return nil, err
 		}
 		if res, err = Await(ctx, "fetch", promise); err != nil && ctx.Err() == nil {
@@ -106,13 +113,14 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 	return resp, nil
 }
 
-// startFetch calls fetch() for req, with an AbortController that ctx aborts.
-func startFetch(ctx context.Context, req *core.Request) (*abortController, safejs.Value, error) {
+// startFetch calls fetch() for req, with an AbortController that ctx aborts (and link: see
+// newAbortController).
+func startFetch(ctx context.Context, req *core.Request, link safejs.Value) (*abortController, safejs.Value, error) {
 	fetch, err := safejs.Global().Get("fetch")
 	if err != nil || fetch.Type() != safejs.TypeFunction {
 		return nil, safejs.Value{}, errors.New("eventsource: fetch() is not available in this JavaScript environment")
 	}
-	ctrl, err := newAbortController(ctx)
+	ctrl, err := newAbortController(ctx, link)
 	if err != nil {
 		return nil, safejs.Value{}, err
 	}
@@ -278,7 +286,9 @@ type abortController struct {
 	stopFn func() bool
 }
 
-func newAbortController(ctx context.Context) (*abortController, error) {
+// newAbortController returns an AbortController that ctx aborts. When link is a function, the
+// fetch's signal is link(signal), a signal that also follows something else (Transport.Link).
+func newAbortController(ctx context.Context, link safejs.Value) (*abortController, error) {
 	ctor, err := safejs.Global().Get("AbortController")
 	if err != nil {
 		return nil, err
@@ -287,7 +297,14 @@ func newAbortController(ctx context.Context) (*abortController, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eventsource: new AbortController: %w", err)
 	}
-	return adoptAbortController(ctx, ctrl)
+	a, err := adoptAbortController(ctx, ctrl)
+	if err != nil || link.Type() != safejs.TypeFunction {
+		return a, err
+	}
+	if linked, err := link.Invoke(a.signal); err == nil && linked.Type() == safejs.TypeObject {
+		a.signal = linked
+	}
+	return a, nil
 }
 
 // adoptAbortController makes ctx abort a JavaScript AbortController.
