@@ -119,6 +119,14 @@
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
   const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
+  // follow(ctrl, signal) aborts ctrl when signal aborts, unless ctrl is aborted first: the
+  // listener goes then, so that a long-lived source's signal keeps none per fetch.
+  const follow = (ctrl, signal) => {
+    const abort = () => ctrl.abort();
+    signal.addEventListener("abort", abort, { once: true });
+    ctrl.signal.addEventListener("abort", () => signal.removeEventListener("abort", abort), { once: true });
+  };
+
   // closeInGo(id, closer, open) ends the fetch of a source that close() closed, by aborting
   // closer (Go's fetches follow its signal), and has the Go side close the source, in a
   // microtask, with the others closed meanwhile. A page that closes many sources in a loop must
@@ -467,8 +475,9 @@
     #options = null; // the checked extensions of the init dictionary, or null
     #prefetched = null; // {promise, ctrl}: the first request, started before the wasm was ready
     #closer = new AbortController(); // close() aborts it, and so the fetch in progress (see closeInGo)
-    // #link gives a fetch of the Go side a signal that follows close() too (fetch.Transport.Link).
-    #link = typeof AbortSignal.any === "function" ? (signal) => AbortSignal.any([signal, this.#closer.signal]) : undefined;
+    // #link(ctrl) has close() abort the AbortController of a fetch of the Go side too, until the
+    // fetch ends (Go aborts ctrl then) (fetch.Transport.Link).
+    #link = (ctrl) => follow(ctrl, this.#closer.signal);
     #batches = []; // [{parts, kinds, k, p, time}] records not dispatched yet
     #pumping = false;
     #pieces = ""; // the start of the next message's data (records "p")
@@ -619,8 +628,7 @@
     // without options: their first request may need the Go side (a headers function, say).
     #prefetch() {
       const ctrl = new AbortController();
-      // The Go side takes ctrl over with the request; close() aborts it still.
-      this.#closer.signal.addEventListener("abort", () => ctrl.abort(), { once: true });
+      follow(ctrl, this.#closer.signal); // the Go side takes ctrl over; close() aborts it still
       const promise = fetch(this.#url, {
         method: "GET",
         headers: { Accept: "text/event-stream" },
@@ -799,6 +807,51 @@
   }
   g[marker] = true;
 
+  // readAhead reads body, passing each chunk to write, with several read() calls pending at
+  // every moment, until the body ends (the promise resolves), fails or signal aborts (it
+  // rejects). When a connection breaks right after its last bytes, Chromium can hand several
+  // chunks to the stream and then error it in one go, and erroring a ReadableStream throws away
+  // the chunks queued in it: only reads already pending get them. With one read pending (a
+  // pipeTo, a read() loop), about 1 % of streams whose last three events came within a
+  // millisecond before the break lost their tail in headless Chromium 156; with four, about
+  // 0.1 %, and those lost the whole burst, which no reader got (testdata/chromium-drop has a
+  // reproduction). Firefox lost none either way.
+  const readsAhead = 4;
+  const readAhead = (body, write, signal) => new Promise((resolve, reject) => {
+    const reader = body.getReader();
+    const reads = [];
+    let over = false;
+    const end = (err) => {
+      if (over) return;
+      over = true;
+      signal.removeEventListener("abort", aborted);
+      if (err === undefined) return resolve();
+      reader.cancel(err).catch(() => {});
+      reject(err);
+    };
+    const aborted = () => end(signal.reason);
+    const next = () => {
+      while (reads.length < readsAhead) {
+        const read = reader.read();
+        read.catch(() => {}); // the one awaited reports it; the others fail alike
+        reads.push(read);
+      }
+      reads.shift().then(({ value, done }) => {
+        if (over) return;
+        if (done) return end();
+        try {
+          write(value);
+        } catch (err) {
+          return end(err);
+        }
+        next();
+      }, end);
+    };
+    if (signal.aborted) return end(signal.reason);
+    signal.addEventListener("abort", aborted);
+    next();
+  });
+
   const start = async () => {
     const [module] = await loaded;
     const go = withRealClock(() => new g.Go())();
@@ -835,13 +888,13 @@
       g.__eventsourceWasmBridge = {
         ready() { bridge = this; resolve(); },
         report(msg) { console.error("EventSource (wasm):", msg); },
-        // readLoop reads a response body for the Go side (fetch.Transport.ReadLoop): it pipes
-        // the body into a sink that copies each chunk straight into a Go buffer and has Go parse
-        // it, through the module's exports (see internal/fetch/export_js.go), which costs far
-        // less than a call of a Go function; the events come back as the call's result, the
-        // batch that reply takes. The end of the body goes to fulfilled, a failure to rejected,
-        // and so does the abort of the fetch (signal): the pipe settles then even where the body
-        // does not (Node.js 20, for a body read to its end), and Go releases its callbacks.
+        // readLoop reads a response body for the Go side (fetch.Transport.ReadLoop): it copies
+        // each chunk straight into a Go buffer and has Go parse it, through the module's exports
+        // (see internal/fetch/export_js.go), which costs far less than a call of a Go function;
+        // the events come back as the call's result, the batch that reply takes. The end of the
+        // body goes to fulfilled, a failure to rejected, and so does the abort of the fetch
+        // (signal): the loop settles then even where the body does not (Node.js 20, for a body
+        // read to its end), and Go releases its callbacks.
         readLoop(body, id, fulfilled, rejected, reply, signal) {
           let at = 0; // the Go buffer, of bufferSize bytes
           const write = (chunk) => {
@@ -861,7 +914,7 @@
               }
             }
           };
-          body.pipeTo(new WritableStream({ write }), { signal }).then(() => fulfilled({ done: true }), rejected);
+          readAhead(body, write, signal).then(() => fulfilled({ done: true }), rejected);
         },
       };
       go.run(instance).then(() => reject(new Error("the Go program exited")), reject);

@@ -32,10 +32,6 @@ func collectSoon() {
 		time.AfterFunc(collectDelay, func() {
 			collecting.Store(false)
 			runtime.GC() // the finalizers then release the JavaScript values
-			// A value that only a finalized value's Go side held (the signal that a shim's
-			// Transport.Link made, say) is unreachable only once those finalizers have run,
-			// and waits for the next collection: a second one, soon after, lets it go too.
-			time.AfterFunc(collectDelay/10, runtime.GC)
 		})
 	}
 }

@@ -27,11 +27,13 @@ type Transport struct {
 	// Reply is the JavaScript function to which ReadLoop passes what the consumer of a chunk
 	// handed back with [Reply].
 	Reply safejs.Value
-	// Link, if it is a JavaScript function, is called with the AbortSignal of each fetch and
-	// returns the signal the fetch uses instead, one that also follows another. The shim's
-	// follows the source's close(), so that the fetch in progress ends at once, in JavaScript,
+	// Link, if it is a JavaScript function, is called with the AbortController of each fetch,
+	// which it may abort too; every fetch aborts its controller when it ends. The shim's aborts
+	// it on the source's close(), so that the fetch in progress ends at once, in JavaScript,
 	// before the call into Go that cancels the source: a page that closes many sources in a
 	// loop frees no connection on which a request of a source it closes next would go out.
+	// (It returns nothing: a value that Go held would stay in wasm_exec.js's table until a
+	// collection.)
 	Link safejs.Value
 
 	started *started // a first request the page has already started, if any
@@ -286,8 +288,8 @@ type abortController struct {
 	stopFn func() bool
 }
 
-// newAbortController returns an AbortController that ctx aborts. When link is a function, the
-// fetch's signal is link(signal), a signal that also follows something else (Transport.Link).
+// newAbortController returns an AbortController that ctx aborts. When link is a function, it is
+// called with the controller, which it may abort too (Transport.Link).
 func newAbortController(ctx context.Context, link safejs.Value) (*abortController, error) {
 	ctor, err := safejs.Global().Get("AbortController")
 	if err != nil {
@@ -301,9 +303,7 @@ func newAbortController(ctx context.Context, link safejs.Value) (*abortControlle
 	if err != nil || link.Type() != safejs.TypeFunction {
 		return a, err
 	}
-	if linked, err := link.Invoke(a.signal); err == nil && linked.Type() == safejs.TypeObject {
-		a.signal = linked
-	}
+	_, _ = link.Invoke(ctrl) // without it, close() still aborts, through Go
 	return a, nil
 }
 
