@@ -9,6 +9,7 @@ export type EventSourceErrorReason =
   | "content-type"
   | "cors"
   | "url"
+  | "csp"
   | "idle-timeout"
   | "retries-exhausted"
   | "headers"

@@ -116,6 +116,7 @@
   let bridge = null; // {open, close}, set by the Go side once it runs
   let text, stats; // decode text from Go's memory, and read its stats: set once it runs
   let loadError = null; // why the wasm could not be loaded, if it could not
+  let loadReason = "internal"; // the reason of the error events of sources it fails: or "csp"
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
   const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
@@ -674,7 +675,7 @@
       microtask(() => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = CLOSED;
-        this.#fire(errorEvent(this, "internal", 0, "", -1));
+        this.#fire(errorEvent(this, loadReason, 0, "", -1));
       });
     }
 
@@ -923,9 +924,25 @@
     waiting.clear();
   };
 
+  // wasmBlocked reports whether the page's Content-Security-Policy forbids compiling
+  // WebAssembly: then even the smallest module, eight bytes, fails to compile.
+  const wasmBlocked = () => {
+    try {
+      new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+      return false;
+    } catch {
+      return true;
+    }
+  };
+
   start().catch((e) => {
     loadError = e;
-    console.error("EventSource polyfill: could not load its WebAssembly:", e);
+    if (wasmBlocked()) {
+      loadReason = "csp";
+      console.error("EventSource polyfill: the page's Content-Security-Policy forbids WebAssembly; allow it with 'wasm-unsafe-eval' in script-src (every EventSource fails with reason \"csp\"):", e);
+    } else {
+      console.error("EventSource polyfill: could not load its WebAssembly:", e);
+    }
     for (const es of waiting) failSource(es);
     waiting.clear();
   });
