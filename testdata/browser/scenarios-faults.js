@@ -5,6 +5,7 @@
   'use strict';
   const { scenario, OTHER, utf8 } = SSETest;
   const CLOSED = 2;
+  const isProbeLike = (r) => ['no-cors', 'same-origin'].includes(r.headers['Sec-Fetch-Mode']);
 
   // failsAtOnce checks that url fails the connection: one error event with
   // readyState CLOSED, nothing else, even after a while.
@@ -278,4 +279,19 @@
     t.ok(without === 'message:hello' || (t.impl === 'polyfill' && without === 'error:2:csp'), "without 'wasm-unsafe-eval': " + without);
     t.note("without 'wasm-unsafe-eval': " + without);
   }, { timeout: 20000 });
+
+  // A redirect loop (more than the 20 redirects fetch follows): a network error. Chromium's own
+  // EventSource re-establishes the connection, Firefox's fails it; either is fine, as long as
+  // the source does not hang. The requests of the first attempt are counted.
+  scenario('faults.redirect-loop', async (t) => {
+    const key = t.key();
+    const es = t.es(t.url({ key, redirect: 25, rcode: 302, body: 'data: never\n\n' }));
+    const rec = t.record(es);
+    await rec.untilCount('error', 1, 8000);
+    await t.sleep(500);
+    const first = rec.of('error')[0];
+    t.eq(rec.of('message').length + rec.of('open').length, 0, 'no open or message');
+    const log = await t.log(key);
+    t.note(`error(${first.rs}) ${first.event.reason || ''}; requests: ${log.filter((r) => !isProbeLike(r)).length}, probes: ${log.filter(isProbeLike).length}`);
+  }, { timeout: 12000 });
 })();
