@@ -140,9 +140,9 @@
   const closeInGo = (id, closer, open) => {
     if (!open) closer.abort();
     if (closing.push({ id, closer }) === 1) microtask(() => {
-      for (const c of closing) c.closer.abort();
-      for (const c of closing) bridge.close(c.id);
-      closing.length = 0;
+      const closed = closing.splice(0);
+      for (const c of closed) c.closer.abort();
+      for (const c of closed) bridge.close(c.id);
     });
   };
   let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below
@@ -800,8 +800,12 @@
     const nativeStop = g.stop;
     g.stop = {
       stop() {
-        for (const es of waiting) abortSource(es);
-        if (bridge) bridge.stop();
+        try {
+          for (const es of waiting) abortSource(es);
+          if (bridge) bridge.stop();
+        } catch (err) {
+          report(err); // the page's stop() goes on
+        }
         return nativeStop.call(this);
       },
     }.stop;
