@@ -1,6 +1,6 @@
 // Conformance harness for EventSource implementations.
 //
-// suite.html?impl=native|polyfill&other=<second origin>&report=<url>[&only=<regexp>]
+// suite.html?impl=native|polyfill&other=<second origin>&report=<url>[&only=<regexp>][&h2=<HTTPS origin>]
 //
 // Scenarios (registered with scenario() by the scenarios-*.js files) run one
 // after the other against whichever EventSource is global. Each resolves to
@@ -12,7 +12,8 @@
 //   {kind: "result", impl, result: {name, ok, message, ms}}
 //   {kind: "done", impl, userAgent, results: [...]}     once, at the end
 //
-// Every network request goes to this page's origin or to `other`, both on
+// Every network request goes to this page's origin, to `other` or to `h2`
+// (HTTPS with HTTP/2, given to browsers that accept its certificate), all on
 // 127.0.0.1.
 (function () {
   'use strict';
@@ -21,6 +22,8 @@
   const IMPL = params.get('impl') || 'native';
   const SELF = location.origin;
   const OTHER = (params.get('other') || '').replace(/\/+$/, '');
+  // An origin over TLS with HTTP/2, given to browsers that accept its certificate.
+  const H2 = (params.get('h2') || '').replace(/\/+$/, '');
   const REPORT = params.get('report') || '';
   const ONLY = params.get('only') ? new RegExp(params.get('only')) : null;
   const RUN = IMPL + '-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
@@ -508,6 +511,7 @@
     IMPL,
     SELF,
     OTHER,
+    H2,
     start() {
       // Wait for load so that a polyfill that finishes setting up on load
       // (for example after instantiating WebAssembly) is ready.

@@ -3,7 +3,7 @@
 // fatal one must fail it, as the browsers' own EventSource does.
 (function () {
   'use strict';
-  const { scenario, OTHER, utf8 } = SSETest;
+  const { scenario, OTHER, H2, utf8 } = SSETest;
   const CLOSED = 2;
   const isProbeLike = (r) => ['no-cors', 'same-origin'].includes(r.headers['Sec-Fetch-Mode']);
 
@@ -294,4 +294,23 @@
     const log = await t.log(key);
     t.note(`error(${first.rs}) ${first.event.reason || ''}; requests: ${log.filter((r) => !isProbeLike(r)).length}, probes: ${log.filter(isProbeLike).length}`);
   }, { timeout: 12000 });
+
+  // 100 sources on one page over HTTP/2 (the second origin's TLS twin): one connection holds
+  // them all, so every one opens; all close cleanly.
+  scenario('faults.many-sources-http2', async (t) => {
+    if (!H2) SSETest.fail('no HTTP/2 origin given (h2=)');
+    const key = t.key();
+    const begin = performance.now();
+    const recs = [];
+    for (let i = 0; i < 100; i++) recs.push(t.record(t.es(t.url({ key, i, cors: 1, body: 'data: x\n\n', hold: 'forever' }, { origin: H2 }))));
+    const opened = () => recs.filter((r) => r.of('message').length).length;
+    for (const end = performance.now() + 10000; opened() < 100 && performance.now() < end;) await t.sleep(10);
+    const ms = performance.now() - begin;
+    t.eq(opened(), 100, 'sources with their message');
+    const before = (await t.log(key)).length;
+    for (const r of recs) r.es.close();
+    await t.sleep(1000);
+    t.eq((await t.log(key)).length - before, 0, 'requests after close()');
+    t.note('all 100 open after ' + Math.round(ms / 10) * 10 + ' ms');
+  }, { timeout: 20000 });
 })();
