@@ -117,6 +117,20 @@
   let text, stats; // decode text from Go's memory, and read its stats: set once it runs
   let loadError = null; // why the wasm could not be loaded, if it could not
   let loadReason = "internal"; // the reason of the error events of sources it fails: or "csp"
+  const live = new Set(); // the sources started on the Go side and not closed or failed
+
+  // engineDied(why): the Go side has crashed: it exited (a panic, running out of memory), or a
+  // call into it threw, which a working one never does. Every source fails, with reason
+  // "internal", and those made afterwards fail at once: none waits for a Go side that is gone.
+  const engineDied = (why) => {
+    if (!bridge) return;
+    bridge = null;
+    loadError = why;
+    loadReason = "internal";
+    console.error("EventSource polyfill: its WebAssembly side crashed; every EventSource fails:", why);
+    for (const es of live) failSource(es);
+    live.clear();
+  };
   const waiting = new Set(); // sources constructed before the Go side was ready
   let nextId = 1;
   const specialSchemes = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
@@ -142,7 +156,11 @@
     if (closing.push({ id, closer }) === 1) microtask(() => {
       const closed = closing.splice(0);
       for (const c of closed) c.closer.abort();
-      for (const c of closed) bridge.close(c.id);
+      try {
+        for (const c of closed) if (bridge) bridge.close(c.id);
+      } catch (e) {
+        engineDied(e);
+      }
     });
   };
   let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below
@@ -599,6 +617,7 @@
       this.#prefetched = null; // the closer aborts it
       if (this.#started) {
         this.#started = false;
+        live.delete(this);
         closeInGo(this.#id, this.#closer, wasOpen);
       } else this.#closer.abort();
     }
@@ -645,13 +664,19 @@
 
     #start() {
       this.#started = true;
+      live.add(this);
       const pre = this.#prefetched;
       this.#prefetched = null;
       // deliver(at, r, lastAt, lastR): a batch and maybe a big event's data, in Go's memory.
       const deliver = (at, r, lastAt, lastR) => this.#receive(text(at, r), lastR ? text(lastAt, lastR) : undefined, false);
-      const err = bridge.open(this.#id, this.#url, this.#withCredentials, deliver,
-        this.#options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, (batch) => this.#receive(batch, undefined, true),
-        this.#link);
+      let err;
+      try {
+        err = bridge.open(this.#id, this.#url, this.#withCredentials, deliver,
+          this.#options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, (batch) => this.#receive(batch, undefined, true),
+          this.#link);
+      } catch (e) {
+        return engineDied(e); // this source among the others
+      }
       if (err) {
         console.error("EventSource:", err);
         this.#failToLoad();
@@ -668,6 +693,8 @@
 
     // The wasm could not be loaded: fail the connection, as a fetch that cannot start would.
     #failToLoad() {
+      this.#started = false;
+      live.delete(this);
       if (this.#prefetched) {
         this.#prefetched.ctrl.abort();
         this.#prefetched = null;
@@ -748,7 +775,10 @@
             b.p = p + 5;
             const retry = parts[p + 3];
             this.#readyState = retry === "" ? CLOSED : CONNECTING;
-            if (this.#readyState === CLOSED) this.#started = false;
+            if (this.#readyState === CLOSED) {
+              this.#started = false;
+              live.delete(this);
+            }
             e = errorEvent(this, parts[p], +parts[p + 1], parts[p + 2], retry === "" ? -1 : +retry);
           }
           if (e === undefined || (list ??= this.#listeners.get(e.type)) === undefined || list.length === 0) continue;
@@ -800,11 +830,11 @@
     const nativeStop = g.stop;
     g.stop = {
       stop() {
+        for (const es of waiting) abortSource(es);
         try {
-          for (const es of waiting) abortSource(es);
           if (bridge) bridge.stop();
         } catch (err) {
-          report(err); // the page's stop() goes on
+          engineDied(err); // and the page's stop() goes on
         }
         return nativeStop.call(this);
       },
@@ -919,10 +949,21 @@
               }
             }
           };
-          readAhead(body, write, signal).then(() => fulfilled({ done: true }), rejected);
+          // A call into Go that throws, or a trap of the module, is a crash: see engineDied.
+          const toGo = (fn, v) => {
+            try {
+              fn(v);
+            } catch (e) {
+              engineDied(e);
+            }
+          };
+          readAhead(body, write, signal).then(() => toGo(fulfilled, { done: true }),
+            (e) => (e instanceof WebAssembly.RuntimeError ? engineDied(e) : toGo(rejected, e)));
         },
       };
-      go.run(instance).then(() => reject(new Error("the Go program exited")), reject);
+      // Before ready(), an exit is a failure to load; after it, a crash.
+      const exited = (e) => (bridge ? engineDied(e) : reject(e));
+      go.run(instance).then(() => exited(new Error("the Go program exited")), exited);
     });
     for (const es of waiting) startSource(es);
     waiting.clear();

@@ -313,4 +313,44 @@
     t.eq((await t.log(key)).length - before, 0, 'requests after close()');
     t.note('all 100 open after ' + Math.round(ms / 10) * 10 + ' ms');
   }, { timeout: 20000 });
+
+  // The Go side crashes (here: the module's memory grows under wasm_exec.js, whose view of it is
+  // then detached, so every call into Go throws, as after a trap): every source fails with
+  // reason "internal", constructors do not throw, and a source made afterwards fails at once.
+  scenario('faults.go-side-crash', async (t) => {
+    if (t.impl !== 'polyfill') return 'only the polyfill has a Go side';
+    const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
+    const result = await SSETest.inFrame(`<script>
+      const instantiate = WebAssembly.instantiate;
+      WebAssembly.instantiate = async (...args) => {
+        const r = await instantiate.apply(WebAssembly, args);
+        window.instance = r.instance || r;
+        return r;
+      };
+    <\/script><script src="/web/eventsource.js"><\/script><script>
+      const seen = [];
+      const watch = (name, es) => {
+        es.onopen = () => seen.push(name + ':open');
+        es.onmessage = () => seen.push(name + ':message');
+        es.onerror = (e) => seen.push(name + ':error(' + es.readyState + '):' + e.reason);
+        return es;
+      };
+      const a = watch('a', new EventSource(${JSON.stringify(url)}));
+      a.addEventListener('message', () => {
+        window.instance.exports.mem.grow(1); // the crash
+        try {
+          watch('b', new EventSource(${JSON.stringify(url)}));
+        } catch (e) {
+          seen.push('b threw ' + e);
+        }
+        setTimeout(() => {
+          const made = performance.now();
+          const c = watch('c', new EventSource(${JSON.stringify(url)}));
+          c.addEventListener('error', () => seen.push('c failed in ' + (performance.now() - made < 100 ? 'under 100 ms' : 'over 100 ms')));
+          setTimeout(() => parent.postMessage({ frameResult: seen.join(', ') }, '*'), 500);
+        }, 500);
+      }, { once: true });
+    <\/script>`, 8000);
+    t.eq(result, 'a:open, a:message, a:error(2):internal, b:error(2):internal, c:error(2):internal, c failed in under 100 ms', 'events in the frame');
+  }, { timeout: 12000 });
 })();
