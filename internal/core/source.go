@@ -10,7 +10,6 @@ import (
 	"errors"
 	"io"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -38,69 +37,6 @@ func (s ReadyState) String() string {
 		return "CLOSED"
 	}
 	return "ReadyState(" + strconv.Itoa(int(s)) + ")"
-}
-
-// DefaultReconnectionTime is the initial reconnection time. The standard leaves it to the user
-// agent ("probably in the region of a few seconds"); this is Chromium's value.
-const DefaultReconnectionTime = 3 * time.Second
-
-// Config is what an EventSource is created with.
-type Config struct {
-	// URL is the absolute URL of the event stream.
-	URL string
-	// WithCredentials is the withCredentials flag of the init dictionary.
-	WithCredentials bool
-	// LastEventID is the initial last event ID string ("" by the standard).
-	LastEventID string
-	// ReconnectionTime is the initial reconnection time; 0 means DefaultReconnectionTime.
-	ReconnectionTime time.Duration
-
-	// The rest are extensions, all off in the zero value, where the behaviour is the
-	// standard's.
-
-	// Method is the request method; "" means GET.
-	Method string
-	// Body, when not nil, is sent with every request, the reconnections' too.
-	Body []byte
-	// Header, when not nil, is called before every request (reconnections too, so that an
-	// expiring token can be renewed) for extra request headers.
-	Header func(ctx context.Context) (map[string][]string, error)
-	// Retry tunes re-establishing the connection.
-	Retry RetryPolicy
-	// IdleTimeout, when positive, is how long the connection may stay silent (not even a
-	// comment arriving) before it is treated as lost and re-established.
-	IdleTimeout time.Duration
-	// LastEventIDParam, when not "", names a query parameter that carries the last event ID
-	// instead of the Last-Event-ID header (which, cross-origin, forces a CORS preflight).
-	LastEventIDParam string
-}
-
-// Validate reports an invalid field of c, naming it.
-func (c *Config) Validate() error {
-	switch {
-	case c.ReconnectionTime < 0:
-		return errorf("retry.initialDelay: %v is negative", c.ReconnectionTime)
-	case c.IdleTimeout < 0:
-		return errorf("idleTimeout: %v is negative", c.IdleTimeout)
-	case c.Method != "" && !isToken(c.Method):
-		return errorf("method: %q is not an HTTP method", c.Method)
-	}
-	return c.Retry.Validate()
-}
-
-// validateHeader reports a header name or value that no request can carry.
-func validateHeader(h map[string][]string) error {
-	for name, values := range h {
-		if !isToken(name) {
-			return errorf("headers: %q is not a header name", name)
-		}
-		for _, v := range values {
-			if strings.ContainsAny(v, "\r\n\x00") {
-				return errorf("headers: the value of %q holds CR, LF or NUL", name)
-			}
-		}
-	}
-	return nil
 }
 
 // PieceHandler is a Handler that takes the data of long events in pieces, so that the parser
@@ -336,56 +272,10 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	return e, true, true
 }
 
-// request builds the request of the next connection.
-func (s *Source) request(ctx context.Context) (*Request, error) {
-	req := &Request{
-		URL:             s.url,
-		LastEventID:     s.parser.LastEventID(),
-		WithCredentials: s.cfg.WithCredentials,
-		Method:          s.cfg.Method,
-		Body:            s.cfg.Body,
-		Opened:          s.opened,
-	}
-	if req.Method == "" {
-		req.Method = "GET"
-	}
-	if name := s.cfg.LastEventIDParam; name != "" {
-		if req.LastEventID != "" {
-			req.URL = withQueryParam(req.URL, name, req.LastEventID)
-		}
-		req.LastEventID = ""
-	}
-	if s.cfg.Header != nil {
-		h, err := s.cfg.Header(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if err := validateHeader(h); err != nil {
-			return nil, err
-		}
-		req.Header = h
-	}
-	return req, nil
-}
-
 // aborted reports whether err is an abort of the fetch that the source did not ask for.
 func aborted(err error) bool {
 	var a *AbortError
 	return errors.As(err, &a)
-}
-
-// fetchable reports whether u's scheme is one whose fetch can give an event stream: http,
-// https, and the fetch schemes data and blob (Chromium's EventSource opens a data: URL).
-func fetchable(u string) bool {
-	scheme, _, ok := strings.Cut(u, ":")
-	if !ok {
-		return false
-	}
-	switch strings.ToLower(scheme) {
-	case "http", "https", "data", "blob":
-		return true
-	}
-	return false
 }
 
 // read interprets the body line by line until it ends (io.EOF) or breaks.

@@ -5,7 +5,6 @@
   'use strict';
   const { scenario, OTHER, H2, utf8 } = SSETest;
   const CLOSED = 2;
-  const isProbeLike = (r) => ['no-cors', 'same-origin'].includes(r.headers['Sec-Fetch-Mode']);
 
   // failsAtOnce checks that url fails the connection: one error event with
   // readyState CLOSED, nothing else, even after a while.
@@ -120,9 +119,10 @@
   // iframe that loads the polyfill first when the suite runs it, and resolves
   // with what it reports (SSETest.inFrame): window.stop() there stops only the
   // frame's loads.
-  function inFrame(t, url, body) {
+  // head, if given, comes first (a policy, a hook the polyfill must find).
+  function inFrame(t, url, body, head = '') {
     const polyfill = t.impl === 'polyfill' ? '<script src="/web/eventsource.js"><\/script>' : '';
-    return SSETest.inFrame(`${polyfill}<script>
+    return SSETest.inFrame(`${head}${polyfill}<script>
       const url = ${JSON.stringify(url)};
       const report = (value) => parent.postMessage({ frameResult: value }, '*');
       ${body}
@@ -263,15 +263,12 @@
   // way), never hang.
   scenario('faults.content-security-policy', async (t) => {
     const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
-    const inFrameWithCSP = (policy) => {
-      const polyfill = t.impl === 'polyfill' ? '<script src="/web/eventsource.js"><\/script>' : '';
-      return SSETest.inFrame(`<meta http-equiv="Content-Security-Policy" content="${policy}">${polyfill}<script>
-        const es = new EventSource(${JSON.stringify(url)});
-        const report = (v) => { es.close(); parent.postMessage({ frameResult: v }, '*'); };
-        es.onmessage = (e) => report('message:' + e.data);
-        es.onerror = (e) => report('error:' + es.readyState + (e.reason ? ':' + e.reason : ''));
-      <\/script>`, 8000);
-    };
+    const inFrameWithCSP = (policy) => inFrame(t, url, `
+        const es = new EventSource(url);
+        const done = (v) => { es.close(); report(v); };
+        es.onmessage = (e) => done('message:' + e.data);
+        es.onerror = (e) => done('error:' + es.readyState + (e.reason ? ':' + e.reason : ''));`,
+      `<meta http-equiv="Content-Security-Policy" content="${policy}">`);
     t.eq(await inFrameWithCSP("script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'"), 'message:hello', "with 'wasm-unsafe-eval'");
     // Firefox 153 lets compileStreaming through such a policy (WebAssembly.Module is refused),
     // so there the polyfill works without it.
@@ -292,7 +289,7 @@
     const first = rec.of('error')[0];
     t.eq(rec.of('message').length + rec.of('open').length, 0, 'no open or message');
     const log = await t.log(key);
-    t.note(`error(${first.rs}) ${first.event.reason || ''}; requests: ${log.filter((r) => !isProbeLike(r)).length}, probes: ${log.filter(isProbeLike).length}`);
+    t.note(`error(${first.rs}) ${first.event.reason || ''}; requests: ${(await t.gets(key)).length + log.filter((r) => r.hop).length}, probes: ${(await t.probes(key)).length}`);
   }, { timeout: 12000 });
 
   // 100 sources on one page over HTTP/2 (the second origin's TLS twin): one connection holds
@@ -320,14 +317,7 @@
   scenario('faults.go-side-crash', async (t) => {
     if (t.impl !== 'polyfill') return 'only the polyfill has a Go side';
     const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
-    const result = await SSETest.inFrame(`<script>
-      const instantiate = WebAssembly.instantiate;
-      WebAssembly.instantiate = async (...args) => {
-        const r = await instantiate.apply(WebAssembly, args);
-        window.instance = r.instance || r;
-        return r;
-      };
-    <\/script><script src="/web/eventsource.js"><\/script><script>
+    const result = await inFrame(t, url, `
       const seen = [];
       const watch = (name, es) => {
         es.onopen = () => seen.push(name + ':open');
@@ -335,22 +325,28 @@
         es.onerror = (e) => seen.push(name + ':error(' + es.readyState + '):' + e.reason);
         return es;
       };
-      const a = watch('a', new EventSource(${JSON.stringify(url)}));
+      const a = watch('a', new EventSource(url));
       a.addEventListener('message', () => {
         window.instance.exports.mem.grow(1); // the crash
         try {
-          watch('b', new EventSource(${JSON.stringify(url)}));
+          watch('b', new EventSource(url));
         } catch (e) {
           seen.push('b threw ' + e);
         }
         setTimeout(() => {
           const made = performance.now();
-          const c = watch('c', new EventSource(${JSON.stringify(url)}));
+          const c = watch('c', new EventSource(url));
           c.addEventListener('error', () => seen.push('c failed in ' + (performance.now() - made < 100 ? 'under 100 ms' : 'over 100 ms')));
-          setTimeout(() => parent.postMessage({ frameResult: seen.join(', ') }, '*'), 500);
+          setTimeout(() => report(seen.join(', ')), 500);
         }, 500);
-      }, { once: true });
-    <\/script>`, 8000);
+      }, { once: true });`, `<script>
+      const instantiate = WebAssembly.instantiate;
+      WebAssembly.instantiate = async (...args) => {
+        const r = await instantiate.apply(WebAssembly, args);
+        window.instance = r.instance || r;
+        return r;
+      };
+    <\/script>`);
     t.eq(result, 'a:open, a:message, a:error(2):internal, b:error(2):internal, c:error(2):internal, c failed in under 100 ms', 'events in the frame');
   }, { timeout: 12000 });
 })();
