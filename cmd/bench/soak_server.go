@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // The server side of the endurance mode (soak.go): the endpoints its pages read, and what they
