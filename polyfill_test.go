@@ -66,6 +66,7 @@ var knownNativeDeviations = map[string]map[string]string{
 		"parse.utf8-regardless-of-charset": "Chromium fails the connection when Content-Type has a charset parameter other than UTF-8; the standard ignores the parameter (text/event-stream is always decoded as UTF-8)",
 	},
 	"firefox": {
+		"faults.server-restarts":                               "Firefox's own EventSource fails the connection (an error with readyState CLOSED) when a reconnection to a cross-origin server is refused, also without a Last-Event-ID; the standard re-establishes the connection after a network error, as Chromium's does",
 		"parse.nul-in-data":                                    "Firefox drops U+0000 from data (data: a<NUL>b arrives as \"ab\"); the standard keeps every character",
 		"parse.id-with-nul-ignored":                            "Firefox discards the whole event whose id field contains U+0000; the standard ignores only that id field and still dispatches the event",
 		"parse.id-without-data":                                "Firefox does not set the last event ID from an event that has no data; the standard sets it before the empty-data check in \"dispatch the event\"",
@@ -292,16 +293,28 @@ func tail(s string, n int) string {
 	return s
 }
 
-// startServers serves the testserver and the report sink on two loopback
-// listeners (two origins) and returns their base URLs.
-func startServers(t *testing.T) (a, b, h2 string, sink *reportSink) {
+// origins holds the base URLs the suite runs against, all on loopback.
+type origins struct {
+	self, other string // two origins of one server (the page is on self)
+	h2          string // a third over TLS with HTTP/2
+	restart     string // a fourth that POST self/restart?down=MS takes down for a while
+}
+
+// startServers serves the testserver and the report sink on the suite's
+// origins (see origins).
+func startServers(t *testing.T) (o origins, sink *reportSink) {
 	t.Helper()
 	ts := testserver.New()
 	ts.Mount("/web/", webDir())
 	ts.Mount("/test/", filepath.Join("testdata", "browser"))
 	sink = &reportSink{runs: make(map[string]*pageRun)}
+	restart, err := newRestartable(ts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/report/", sink)
+	mux.Handle("/restart", restart)
 	mux.Handle("/", ts)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	var bases []string
@@ -326,8 +339,11 @@ func startServers(t *testing.T) (a, b, h2 string, sink *reportSink) {
 		ts.Close() // ends held streams
 		_ = srv.Close()
 		tlsSrv.Close()
+		if err := restart.Close(); err != nil {
+			t.Error(err)
+		}
 	})
-	return bases[0], bases[1], tlsSrv.URL, sink
+	return origins{self: bases[0], other: bases[1], h2: tlsSrv.URL, restart: restart.URL()}, sink
 }
 
 func TestBrowser(t *testing.T) {
@@ -347,8 +363,8 @@ func TestBrowser(t *testing.T) {
 	if slices.Contains(impls, "polyfill") {
 		polyfillProblem = buildPolyfill(t)
 	}
-	selfBase, otherBase, h2Base, sink := startServers(t)
-	t.Logf("origins: %s and %s, and %s over HTTP/2", selfBase, otherBase, h2Base)
+	origs, sink := startServers(t)
+	t.Logf("origins: %s and %s, %s over HTTP/2, %s restartable", origs.self, origs.other, origs.h2, origs.restart)
 
 	for _, b := range browser.All {
 		if !slices.Contains(names, b.Name) {
@@ -365,11 +381,11 @@ func TestBrowser(t *testing.T) {
 					if impl == "polyfill" && polyfillProblem != "" {
 						t.Fatalf("cannot test the polyfill: %s", polyfillProblem)
 					}
-					h2 := h2Base
+					o := origs
 					if !b.AcceptsAnyCertificate {
-						h2 = "" // the scenarios that need it are unavailable (see unavailableInBrowser)
+						o.h2 = "" // the scenarios that need it are unavailable (see unavailableInBrowser)
 					}
-					results := runSuite(t, b, bin, impl, selfBase, otherBase, h2, sink)
+					results := runSuite(t, b, bin, impl, o, sink)
 					byImpl[impl] = results
 					reportResults(t, b.Name, impl, results)
 				})
@@ -385,7 +401,7 @@ func TestBrowser(t *testing.T) {
 
 // runSuite starts the browser on the suite page, waits for the page's final
 // report (or a timeout, a crash, or silence) and returns the results.
-func runSuite(t *testing.T, b *browser.Browser, bin, impl, selfBase, otherBase, h2Base string, sink *reportSink) []scenarioResult {
+func runSuite(t *testing.T, b *browser.Browser, bin, impl string, o origins, sink *reportSink) []scenarioResult {
 	id := fmt.Sprintf("%s-%s-%d", b.Name, impl, time.Now().UnixNano())
 	run := sink.add(id, t)
 	defer func() {
@@ -393,14 +409,14 @@ func runSuite(t *testing.T, b *browser.Browser, bin, impl, selfBase, otherBase, 
 		run.t = nil // no logging once this test has returned
 		run.mu.Unlock()
 	}()
-	q := url.Values{"impl": {impl}, "other": {otherBase}, "report": {"/report/" + id}}
-	if h2Base != "" {
-		q.Set("h2", h2Base)
+	q := url.Values{"impl": {impl}, "other": {o.other}, "restart": {o.restart}, "report": {"/report/" + id}}
+	if o.h2 != "" {
+		q.Set("h2", o.h2)
 	}
 	if only := os.Getenv("SUITE_ONLY"); only != "" {
 		q.Set("only", only)
 	}
-	pageURL := selfBase + "/test/suite.html?" + q.Encode()
+	pageURL := o.self + "/test/suite.html?" + q.Encode()
 
 	begin := time.Now()
 	proc, err := b.Start(bin, t.TempDir(), pageURL)

@@ -1,6 +1,6 @@
 // Conformance harness for EventSource implementations.
 //
-// suite.html?impl=native|polyfill&other=<second origin>&report=<url>[&only=<regexp>][&h2=<HTTPS origin>]
+// suite.html?impl=native|polyfill&other=<second origin>&report=<url>[&only=<regexp>][&h2=<HTTPS origin>][&restart=<origin>]
 //
 // Scenarios (registered with scenario() by the scenarios-*.js files) run one
 // after the other against whichever EventSource is global. Each resolves to
@@ -12,9 +12,10 @@
 //   {kind: "result", impl, result: {name, ok, message, ms}}
 //   {kind: "done", impl, userAgent, results: [...]}     once, at the end
 //
-// Every network request goes to this page's origin, to `other` or to `h2`
-// (HTTPS with HTTP/2, given to browsers that accept its certificate), all on
-// 127.0.0.1.
+// Every network request goes to this page's origin, to `other`, to `h2`
+// (HTTPS with HTTP/2, given to browsers that accept its certificate) or to
+// `restart` (an origin that POST /restart?down=MS on this page's origin takes
+// down for MS milliseconds), all on 127.0.0.1.
 (function () {
   'use strict';
 
@@ -24,6 +25,8 @@
   const OTHER = (params.get('other') || '').replace(/\/+$/, '');
   // An origin over TLS with HTTP/2, given to browsers that accept its certificate.
   const H2 = (params.get('h2') || '').replace(/\/+$/, '');
+  // An origin whose server can be restarted (see restart()).
+  const RESTART = (params.get('restart') || '').replace(/\/+$/, '');
   const REPORT = params.get('report') || '';
   const ONLY = params.get('only') ? new RegExp(params.get('only')) : null;
   const RUN = IMPL + '-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
@@ -207,6 +210,15 @@
     // browser's own EventSource makes none).
     async probes(key) {
       return (await this.log(key)).filter((r) => r.method === 'GET' && isProbe(r));
+    }
+
+    // restart takes the RESTART origin's server down (its connections break,
+    // new ones are refused) and brings it back on the same port after ms
+    // milliseconds; it resolves once the server is down.
+    async restart(ms) {
+      if (!RESTART) fail('no restartable origin given (restart=)');
+      const resp = await fetch(SELF + '/restart?down=' + ms, { method: 'POST' });
+      if (resp.status !== 204) fail('restart: HTTP ' + resp.status + ' ' + (await resp.text()));
     }
 
     // setCookie sets a cookie for 127.0.0.1 (all ports) and removes it when
@@ -512,6 +524,7 @@
     SELF,
     OTHER,
     H2,
+    RESTART,
     start() {
       // Wait for load so that a polyfill that finishes setting up on load
       // (for example after instantiating WebAssembly) is ready.
