@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build.sh: builds what a site serves into web/:
-#   eventsource.js    the shim, copied from js/
+#   eventsource.js    the shim: the files of js/shim/, in the order of shim_files, joined inside
+#                     one function (they share its scope)
 #   eventsource.wasm  the Go side (wasm/), GOOS=js GOARCH=wasm, stripped, optimized by wasm-opt
 #   wasm_exec.js      the Go toolchain's own glue, copied from the Go in use
 # plus .gz and .br copies of each, for servers that send them with Content-Encoding.
@@ -15,7 +16,19 @@ trap 'rm -rf "$tmp"' EXIT
 
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.wasm" ./wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
-cp js/eventsource.js "$tmp/eventsource.js"
+shim_files=(prelude clock load engine events options protocol eventsource install body run)
+{
+  printf '"use strict";\n(() => {\n'
+  for f in "${shim_files[@]}"; do
+    cat "js/shim/$f.js"
+    printf '\n'
+  done
+  printf '})();\n'
+} >"$tmp/eventsource.js"
+if [ "$(ls js/shim/*.js | wc -l)" -ne "${#shim_files[@]}" ]; then
+  echo "build.sh: js/shim/ holds files that shim_files does not list" >&2
+  exit 1
+fi
 
 # Optimize with binaryen's wasm-opt when it is installed (make test installs it).
 if command -v wasm-opt >/dev/null 2>&1; then

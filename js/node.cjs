@@ -15,7 +15,7 @@ const had = Object.getOwnPropertyDescriptor(globalThis, "EventSource");
 if (typeof globalThis.Go !== "function") require(path.join(web, "wasm_exec.js"));
 globalThis[Symbol.for("ssewasm.wasmSource")] = fs.promises.readFile(path.join(web, "eventsource.wasm"));
 // The real clock and timers, which a test's fake timers replace on globalThis only: the
-// polyfill's Go runtime keeps using these (see "The real clock" in eventsource.js).
+// polyfill's Go runtime keeps using these (see js/shim/clock.js).
 const timers = require("node:timers");
 globalThis[Symbol.for("ssewasm.clock")] = {
   performance: require("node:perf_hooks").performance,

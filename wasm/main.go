@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-// Command wasm is the EventSource polyfill's WebAssembly side. The shim (js/eventsource.js)
+// Command wasm is the EventSource polyfill's WebAssembly side. The shim (js/shim/)
 // loads it and hands it a bridge object; main installs open and close on it, signals that it
 // is ready, and then serves EventSource objects for the life of the page.
 package main

@@ -12,7 +12,7 @@ import (
 	"github.com/ssewasm/eventsource/internal/fetch"
 )
 
-// config reads the options the shim has already checked and normalized (js/eventsource.js,
+// config reads the options the shim has already checked and normalized (js/shim/options.js,
 // readOptions) into a core.Config. opts holds plain values: method, body (a Uint8Array),
 // lastEventId, idleTimeout and retry.* in milliseconds, lastEventIdParam; headers, when
 // present, is a function that returns a promise of [name, value] pairs, called before every

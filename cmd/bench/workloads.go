@@ -17,7 +17,7 @@ import (
 type workload struct {
 	name string
 	// async makes the page's message listener an async function, which costs the polyfill a
-	// task per event (see settle in js/eventsource.js).
+	// task per event (see settle in js/shim/events.js).
 	async bool
 	// newStream builds the body it reads at /events/{name}, if any.
 	newStream func() *stream

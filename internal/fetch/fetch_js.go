@@ -140,7 +140,7 @@ func startFetch(ctx context.Context, req *core.Request, link safejs.Value) (*abo
 }
 
 // requestInit builds fetch()'s RequestInit dictionary for req. The shim's #prefetch
-// (js/eventsource.js) makes the same request for a source without options.
+// (#prefetch in js/shim/eventsource.js) makes the same request for a source without options.
 func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
 	headers := make(map[string]any, len(req.Header)+2)
 	for name, values := range req.Header {

@@ -1,0 +1,41 @@
+// Package protocol is the protocol between the EventSource engine (Go: internal/core, run by
+// wasm/) and the page's face (JavaScript: js/shim/), specified here in one place. It is pure
+// Go: the engine encodes with it, and the shim's decoder (js/shim/protocol.js) is tested under
+// Node.js against what this package encodes (testdata/batches.json, written by its tests).
+//
+// # Records out: what a source fires
+//
+// The engine hands what a source fires to the face in batches: one per network chunk, however
+// many events it holds, because each crossing from Go to JavaScript costs about as much as a
+// whole event in the browser's own EventSource. A batch is one string: fields, each followed
+// by CR (which no field can contain: CR ends a line of the stream, and a response's status
+// text cannot hold one), then the kinds of its records, one letter each ([Batch.Bytes]):
+//
+//	o  the connection is open (readyState OPEN; fire open): origin, of the messages that follow
+//	m  a message event: type ("" for "message"), lastEventId, data
+//	d  a message event of type "message" whose lastEventId is that of the last m record of
+//	   the source (of any batch; "" before the first): data
+//	p  the start of the data of the next m or d record, which comes first: data
+//	x  the p records since the last m or d record belong to no message: drop them
+//	e  an error event: reason, status, statusText, retry delay in ms ("" when the connection
+//	   failed: readyState CLOSED; else readyState CONNECTING), message (the underlying error)
+//
+// A record's last field may instead come beside the batch, as a string of its own (the "last"
+// field): the data of a long message, and every p record's data, are not copied into a batch.
+// Only the last record of a batch can have it, and its batch's fields then lack that field.
+//
+// The data of m, d and p records are the stream's bytes, not yet decoded: the face decodes a
+// batch with the WHATWG "UTF-8 decode" (TextDecoder), which a field's CR ends, as it ends
+// whatever a decoder has started. The byte order mark of the stream is already removed; one
+// that data begins with is data.
+//
+// # Commands in: what the face asks
+//
+// The face calls the engine through the bridge object that wasm/ installs (wasm/bridge.go):
+// open(id, url, withCredentials, deliver, options, started, abort, reply, link) starts a
+// source, close(id) closes one, stop() is the page's window.stop(). deliver(at, r, lastAt,
+// lastR) receives batches from calls of Go: at and r locate them in the module's memory, r / 2
+// bytes at at, which are ASCII if r is odd (see internal/fetch's Text). reply receives those
+// that come back as the result of the read loop's call into Go instead (internal/fetch's
+// Reply, the module's exports in internal/fetch/export_js.go).
+package protocol

@@ -1,0 +1,53 @@
+// engine.js: the Go side as the sources see it: the bridge it installs, the sources it runs
+// and those waiting for it, its crash, and closing sources in it.
+
+let bridge = null; // {open, close}, set by the Go side once it runs
+let text, stats; // decode text from Go's memory, and read its stats: set once it runs
+let loadError = null; // why the wasm could not be loaded, if it could not
+let loadReason = "internal"; // the reason of the error events of sources it fails: or "csp"
+const live = new Set(); // the sources started on the Go side and not closed or failed
+
+// engineDied(why): the Go side has crashed: it exited (a panic, running out of memory), or a
+// call into it threw, which a working one never does. Every source fails, with reason
+// "internal", and those made afterwards fail at once: none waits for a Go side that is gone.
+const engineDied = (why) => {
+  if (!bridge) return;
+  bridge = null;
+  loadError = why;
+  loadReason = "internal";
+  console.error("EventSource polyfill: its WebAssembly side crashed; every EventSource fails:", why);
+  for (const es of live) failSource(es);
+  live.clear();
+};
+const waiting = new Set(); // sources constructed before the Go side was ready
+let nextId = 1;
+// follow(ctrl, signal) aborts ctrl when signal aborts, unless ctrl is aborted first: the
+// listener goes then, so that a long-lived source's signal keeps none per fetch.
+const follow = (ctrl, signal) => {
+  const abort = () => ctrl.abort();
+  signal.addEventListener("abort", abort, { once: true });
+  ctrl.signal.addEventListener("abort", () => signal.removeEventListener("abort", abort), { once: true });
+};
+
+// closeInGo(id, closer, open) ends the fetch of a source that close() closed, by aborting
+// closer (Go's fetches follow its signal), and has the Go side close the source, in a
+// microtask, with the others closed meanwhile. A page that closes many sources in a loop must
+// not free a connection for a request that waits for one (six per host over HTTP/1.1) of a
+// source it closes a moment later: the browser sends such a request as soon as a connection
+// is free. So the fetch of a source that was not open (waiting for its response, perhaps for
+// a connection) is aborted at once, and that of an open one (which holds a connection) only
+// in the microtask, after all those.
+const closing = [];
+const closeInGo = (id, closer, open) => {
+  if (!open) closer.abort();
+  if (closing.push({ id, closer }) === 1) microtask(() => {
+    const closed = closing.splice(0);
+    for (const c of closed) c.closer.abort();
+    try {
+      for (const c of closed) if (bridge) bridge.close(c.id);
+    } catch (e) {
+      engineDied(e);
+    }
+  });
+};
+let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below

@@ -1,0 +1,29 @@
+// install.js: the globals the shim installs.
+
+// For tests: what the Go side holds ({sources, funcs, goroutines, gcs, heap, values: the
+// JavaScript values it references}), or null before it runs.
+Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), { value: () => (bridge ? stats() : null) });
+
+if (g.EventSource) g.NativeEventSource = g.EventSource;
+g.EventSource = EventSource;
+
+// window.stop() aborts the document's fetches, and the browsers' own EventSource fails its
+// connection then (HTML §9.2.3: "if res is an aborted network error, then fail the
+// connection"); fetch() reports that abort as a plain network error, so the polyfill learns
+// of it here. Sources whose fetch the Go side runs fail there if a fetch is in progress (not
+// while they wait to reconnect); those still waiting for the Go side have theirs in progress.
+if (g.document && typeof g.stop === "function") {
+  const nativeStop = g.stop;
+  g.stop = {
+    stop() {
+      for (const es of waiting) abortSource(es);
+      try {
+        if (bridge) bridge.stop();
+      } catch (err) {
+        engineDied(err); // and the page's stop() goes on
+      }
+      return nativeStop.call(this);
+    },
+  }.stop;
+}
+g[marker] = true;

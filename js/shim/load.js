@@ -1,0 +1,59 @@
+// load.js: where eventsource.wasm and wasm_exec.js are, and their loading, which starts here,
+// before the rest of the shim runs.
+
+const script = g.document && g.document.currentScript;
+// This script's own URL: the script element's, or in a worker (importScripts, no
+// currentScript) the first script URL of the stack trace, which is this file's.
+const stackURL = () => {
+  const m = /((?:https?|file|blob):[^\s()@]*?\.m?[jt]s)(?::\d+)*/.exec(new Error().stack || "");
+  return m ? m[1] : "";
+};
+const scriptURL = (script && script.src) || (!g.document && stackURL()) || (g.location && g.location.href) || "";
+const attr = (name) => (script && script.getAttribute(name)) || undefined;
+
+// The base URL for resolving EventSource URLs: the document's, a worker's location.
+const baseURL = () => (g.document ? g.document.baseURI : g.location && g.location.href);
+
+// Loading starts here, before the rest of this file runs: wasm_exec.js, and the wasm, compiled
+// as it arrives. start(), at the end, runs the Go program, which calls bridge.ready() once it
+// has installed open and close.
+const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
+const wasmURL = urlOf("data-wasm", "eventsource.wasm");
+const execURL = urlOf("data-wasm-exec", "wasm_exec.js");
+
+const compile = async () => {
+  // Node.js (js/node.cjs) hands over the wasm's bytes, read from disk.
+  const source = g[Symbol.for("ssewasm.wasmSource")];
+  if (source) return WebAssembly.compile(await source);
+  const response = fetch(wasmURL);
+  try {
+    return await WebAssembly.compileStreaming(response);
+  } catch (e) {
+    // compileStreaming needs the application/wasm type; fall back for servers without it.
+    const res = await response;
+    if (!res.ok) throw new Error(`${wasmURL}: HTTP ${res.status}`);
+    return WebAssembly.compile(await res.clone().arrayBuffer());
+  }
+};
+
+const loadGo = () => new Promise((resolve, reject) => {
+  if (typeof g.Go === "function") return resolve();
+  if (typeof g.importScripts === "function" && !g.document) {
+    g.importScripts(execURL.href); // a worker
+    return resolve();
+  }
+  const el = g.document.createElement("script");
+  // A script added by script loads at low priority, and Chromium holds it back behind the
+  // wasm's request: ask for it at the priority of a script in the page, which it stands for.
+  el.fetchPriority = "high";
+  el.src = execURL.href;
+  el.onload = () => resolve();
+  el.onerror = () => reject(new Error(`could not load ${execURL}`));
+  (g.document.head || g.document.documentElement).appendChild(el);
+});
+
+// In a page, wasm_exec.js's request goes first, as it is small; in a worker, importScripts
+// blocks, so the wasm's request goes first there.
+const goLoaded = g.document ? loadGo() : null;
+const compiled = compile();
+const loaded = Promise.all([compiled, goLoaded ?? loadGo()]);
