@@ -27,10 +27,10 @@ test-native:
 	go test -race -count=1 -timeout 20m ./...
 
 # The pure-Go core compiled to wasm, run under Node.js: the parser and processing model behave
-# the same there as natively.
+# the same there as natively; and the fetch() transport's body readers, against Node's streams.
 test-wasm:
 	GOOS=js GOARCH=wasm go vet ./...
-	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core
+	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core ./internal/fetch
 
 test-browser: build
 	go test -count=1 -timeout 20m -run TestBrowser -v .

@@ -62,6 +62,6 @@ func (t *HTTPTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 		ContentType: strings.Join(resp.Header.Values("Content-Type"), ", "),
 		URL:         resp.Request.URL.String(),
 		RetryAfter:  resp.Header.Get("Retry-After"),
-		Body:        resp.Body,
+		Body:        ReaderBody(resp.Body),
 	}, nil
 }

@@ -91,12 +91,8 @@ type Source struct {
 	url       string                                  // of the next request: the URL, then the final URL of a response
 	abortConn atomic.Pointer[context.CancelCauseFunc] // cancels the fetch in progress, if any
 	opened    bool                                    // a response from url has announced the connection
-	buf       []byte
-	done      <-chan struct{} // Run's ctx.Done(): once closed, no more events are fired
+	done      <-chan struct{}                         // Run's ctx.Done(): once closed, no more events are fired
 }
-
-// readSize is the size of the buffer body chunks are read into.
-const readSize = 64 << 10
 
 // NewSource returns the connection of an EventSource created with cfg, in the CONNECTING state.
 // Nothing happens until Run.
@@ -289,28 +285,11 @@ func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
 		s.parser.Feed(chunk)
 		s.handler.Flush()
 	}
-	if st, ok := body.(Streamer); ok {
-		return st.Stream(ctx, func(chunk []byte) {
-			if ctx.Err() == nil && len(chunk) > 0 {
-				parse(chunk)
-			}
-		})
-	}
-	if s.buf == nil {
-		s.buf = make([]byte, readSize)
-	}
-	for {
-		n, err := body.Read(s.buf)
-		if ctx.Err() != nil {
-			return ctx.Err()
+	return body.Stream(ctx, func(chunk []byte) {
+		if ctx.Err() == nil && len(chunk) > 0 {
+			parse(chunk)
 		}
-		if n > 0 {
-			parse(s.buf[:n])
-		}
-		if err != nil {
-			return err
-		}
-	}
+	})
 }
 
 // reestablish implements "reestablish the connection" (HTML §9.2.3) up to the new fetch, which

@@ -64,7 +64,7 @@ func (f *fakeTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 	if end == nil {
 		end = io.EOF
 	}
-	resp.Body = &fakeBody{ctx: ctx, chunks: r.chunks, end: end, hold: r.holdUntil}
+	resp.Body = ReaderBody(&fakeBody{ctx: ctx, chunks: r.chunks, end: end, hold: r.holdUntil})
 	return resp, nil
 }
 
@@ -471,10 +471,8 @@ func TestSourceCloseDuringReconnectDelay(t *testing.T) {
 	}
 }
 
-// chunkBody is a body that pushes its chunks (Streamer); Read must not be used.
+// chunkBody is a body that pushes its chunks as they are, not read into a buffer.
 type chunkBody struct{ fakeBody }
-
-func (b *chunkBody) Read([]byte) (int, error) { panic("Read called on a Streamer") }
 
 func (b *chunkBody) Stream(ctx context.Context, consume func([]byte)) error {
 	for _, c := range b.chunks {
@@ -489,7 +487,7 @@ type chunkTransport struct{ fakeTransport }
 func (f *chunkTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
 	resp, err := f.fakeTransport.Fetch(ctx, req)
 	if err == nil {
-		resp.Body = &chunkBody{*resp.Body.(*fakeBody)}
+		resp.Body = &chunkBody{*resp.Body.(*readerBody).r.(*fakeBody)}
 	}
 	return resp, err
 }

@@ -1,6 +1,9 @@
 package core
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // Request is one fetch of the event stream, as the processing model builds it (HTML §9.2.2, the
 // EventSource constructor, and §9.2.3, "reestablish the connection" step 6).
@@ -39,23 +42,43 @@ type Response struct {
 	Body Body
 }
 
-// Body is a response body read chunk by chunk.
+// Body is a response body, pushed chunk by chunk.
 type Body interface {
-	// Read reads the next chunk into p, like io.Reader.Read: it returns io.EOF at the end of
-	// the body and another error when the connection broke.
-	Read(p []byte) (int, error)
+	// Stream calls consume with each chunk of the body, one call at a time, on whichever
+	// goroutine the transport receives it (the fetch() transport: in read()'s callback, so that
+	// a chunk is parsed without a hand-over between goroutines), and returns once the body has
+	// ended (io.EOF), broken (another error), or ctx is done (ctx's error). A chunk is only
+	// valid during the call. Stream is called at most once.
+	Stream(ctx context.Context, consume func(chunk []byte)) error
 	// Close releases the body; the connection must not be reused for another stream.
 	Close() error
 }
 
-// Streamer is a Body that pushes its chunks as they arrive instead of being read: Stream calls
-// consume with each chunk, one call at a time, on whichever goroutine the transport receives it
-// (the fetch() transport: in read()'s callback, so that a chunk is parsed without a hand-over
-// between goroutines), and returns once the body has ended (io.EOF), broken, or ctx is done.
-// The chunk is only valid during the call.
-type Streamer interface {
-	Stream(ctx context.Context, consume func(chunk []byte)) error
+// ReaderBody is the Body of r, read readSize bytes at a time (net/http's response bodies).
+func ReaderBody(r io.ReadCloser) Body { return &readerBody{r: r} }
+
+type readerBody struct{ r io.ReadCloser }
+
+// readSize is the size of the buffer a ReaderBody reads chunks into.
+const readSize = 64 << 10
+
+func (b *readerBody) Stream(ctx context.Context, consume func([]byte)) error {
+	buf := make([]byte, readSize)
+	for {
+		n, err := b.r.Read(buf)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if n > 0 {
+			consume(buf[:n])
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
+
+func (b *readerBody) Close() error { return b.r.Close() }
 
 // Transport fetches event streams. Native Go uses net/http; the wasm build uses fetch().
 type Transport interface {

@@ -1,9 +1,12 @@
 // Package fetch is a [core.Transport] over the JavaScript fetch() API, for Go compiled with
 // GOOS=js GOARCH=wasm: in browsers, workers and Node.js. Every call into JavaScript goes through
-// github.com/hack-pad/safejs, so a JavaScript exception becomes a Go error, not a panic. With
-// the shim's read loop (Transport.ReadLoop), the chunks of a body come the other way, through
-// functions the module exports (export_js.go), and what they are parsed into goes back as
-// their result ([Reply]).
+// github.com/hack-pad/safejs, so a JavaScript exception becomes a Go error, not a panic.
+//
+// A response body is read one of two ways (body_js.go): by the shim's read loop when the
+// Transport has one (loop_js.go), whose chunks come the other way, through functions the module
+// exports (export_js.go), and what they are parsed into goes back as their result ([Reply]);
+// else by Go itself (reader_js.go), with read()s kept pending. Either way each chunk goes to
+// the consumer in the callback that brings it.
 //
 // [core.Transport]: github.com/ssewasm/eventsource/internal/core
 package fetch

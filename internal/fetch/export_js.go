@@ -41,12 +41,12 @@ import (
 // loopBodies are the bodies read by the shim's loop, by the number handed to it.
 var (
 	loopMu     sync.Mutex
-	loopBodies = make(map[int32]*bodyReader)
+	loopBodies = make(map[int32]*loopBody)
 	loopLast   int32
 )
 
 // registerLoop gives b a number for the read loop.
-func registerLoop(b *bodyReader) int32 {
+func registerLoop(b *loopBody) int32 {
 	loopMu.Lock()
 	defer loopMu.Unlock()
 	for {
@@ -72,7 +72,7 @@ func unregisterLoop(id int32) {
 }
 
 // lockLoopBody returns the body numbered id, locked, or nil if there is none or it is busy.
-func lockLoopBody(id int32) *bodyReader {
+func lockLoopBody(id int32) *loopBody {
 	if !loopMu.TryLock() {
 		return nil
 	}
@@ -94,13 +94,13 @@ func chunkBuffer(id, n int32) uint32 {
 		return 0
 	}
 	defer b.mu.Unlock()
-	if n <= 0 || b.closed || b.ended || b.consume == nil {
+	if n <= 0 || b.closed || b.outcome.ended || b.consume == nil {
 		return 0
 	}
-	if cap(b.loopBuf) < int(n) {
-		b.loopBuf = make([]byte, n)
+	if cap(b.buf) < int(n) {
+		b.buf = make([]byte, n)
 	}
-	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b.loopBuf))))
+	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b.buf))))
 }
 
 // chunkWritten is eventsource_chunk: the loop has copied n bytes of body id into the buffer that
@@ -114,12 +114,12 @@ func chunkWritten(id, n int32) (r int32) {
 	if b == nil {
 		return -1 // not reached: nothing else runs while the loop calls
 	}
-	if b.closed || b.ended || b.consume == nil || int(n) > cap(b.loopBuf) || n < 0 {
+	if b.closed || b.outcome.ended || b.consume == nil || int(n) > cap(b.buf) || n < 0 {
 		// A body that is closing or has failed drops what comes after.
 		b.mu.Unlock()
 		return 0
 	}
-	data, consume := b.loopBuf[:n], b.consume
+	data, consume := b.buf[:n], b.consume
 	b.mu.Unlock()
 	replying, replied = true, nil
 	defer func() {

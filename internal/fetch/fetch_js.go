@@ -104,7 +104,7 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 	}
 	body, err := res.Get("body")
 	if err == nil && !body.IsNull() && !body.IsUndefined() {
-		resp.Body, err = newBodyReader(ctx, body, ctrl, t.ReadLoop, t.Reply)
+		resp.Body, err = newBody(body, ctrl, t.ReadLoop, t.Reply)
 	} else {
 		resp.Body = emptyBody{ctrl}
 	}
@@ -332,5 +332,5 @@ func (a *abortController) stop() {
 // emptyBody is the body of a response that has none.
 type emptyBody struct{ ctrl *abortController }
 
-func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
-func (b emptyBody) Close() error           { b.ctrl.stop(); return nil }
+func (emptyBody) Stream(context.Context, func([]byte)) error { return io.EOF }
+func (b emptyBody) Close() error                             { b.ctrl.stop(); return nil }
