@@ -27,10 +27,11 @@ test-native:
 	go test -race -count=1 -timeout 20m ./...
 
 # The pure-Go core compiled to wasm, run under Node.js: the parser and processing model behave
-# the same there as natively; and the fetch() transport's body readers, against Node's streams.
+# the same there as natively; the fetch() transport's body readers, against Node's streams; and
+# the polyfill's Go side reading the options (against internal/protocol/options.json).
 test-wasm:
 	GOOS=js GOARCH=wasm go vet ./...
-	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core ./internal/fetch
+	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core ./internal/fetch ./wasm
 
 test-browser: build
 	go test -count=1 -timeout 20m -run TestBrowser -v .

@@ -185,7 +185,7 @@ func encode(steps []step) []sent {
 const goldenPath = "testdata/batches.json"
 
 // TestGolden checks the encoding of every case against testdata/batches.json, which the
-// shim's decoder is tested against (TestShimDecoder); go test -update rewrites it.
+// shim's decoder is tested against (TestShim); go test -update rewrites it.
 func TestGolden(t *testing.T) {
 	var all []golden
 	for _, c := range cases {
@@ -254,21 +254,24 @@ func TestReset(t *testing.T) {
 	}
 }
 
-// TestShimDecoder runs the shim's decoder (js/shim/protocol.js) under Node.js against
-// testdata/batches.json (js/shim/protocol.test.mjs).
-func TestShimDecoder(t *testing.T) {
+// TestShim runs the shim's files that the protocol specifies under Node.js:
+// js/shim/protocol.test.mjs tests the decoder (protocol.js) against testdata/batches.json, and
+// js/shim/options.test.mjs the checks of the options (options.js) against options.json.
+func TestShim(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatalf("node is not installed: %v", err)
 	}
-	golden, err := filepath.Abs(goldenPath)
-	if err != nil {
+	golden, err1 := filepath.Abs(goldenPath)
+	schema, err2 := filepath.Abs("options.json")
+	if err := errors.Join(err1, err2); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", filepath.Join("..", "..", "js", "shim", "protocol.test.mjs"))
-	cmd.Env = append(os.Environ(), "PROTOCOL_GOLDEN="+golden)
+	dir := filepath.Join("..", "..", "js", "shim")
+	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", filepath.Join(dir, "protocol.test.mjs"), filepath.Join(dir, "options.test.mjs"))
+	cmd.Env = append(os.Environ(), "PROTOCOL_GOLDEN="+golden, "OPTIONS_SCHEMA="+schema)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node --test:\n%s", out)
 	if err != nil {

@@ -38,4 +38,13 @@
 // bytes at at, which are ASCII if r is odd (see internal/fetch's Text). reply receives those
 // that come back as the result of the read loop's call into Go instead (internal/fetch's
 // Reply, the module's exports in internal/fetch/export_js.go).
+//
+// # The options
+//
+// options.json lists the options of the constructor beside withCredentials: their names,
+// kinds and ranges, the Go API's options that set each, and the core.Config field it sets.
+// It is the one list the others are tested against: the shim's checks (js/shim/options.js,
+// by TestShim), the engine's reading of the checked options (wasm/options.go, by its
+// TestConfigFollowsTheSchema), the Go API (options.go), the types (js/eventsource.d.ts) and
+// the README's table (options_schema_test.go).
 package protocol

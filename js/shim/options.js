@@ -1,4 +1,5 @@
-// options.js: the checks of the extensions of the constructor's init dictionary.
+// options.js: the checks of the extensions of the constructor's init dictionary, which follow
+// the option schema, internal/protocol/options.json (tested against it: options.test.mjs).
 
 // readOptions checks the extensions of the init dictionary (README, "Options") and returns
 // them normalized for the Go side, or null when there are none. A bad value throws a

@@ -1,5 +1,5 @@
 // The shim's decoder (protocol.js) against the batches Go encodes (internal/protocol's
-// testdata/batches.json, named by PROTOCOL_GOLDEN): run by internal/protocol's TestShimDecoder.
+// testdata/batches.json, named by PROTOCOL_GOLDEN): run by internal/protocol's TestShim.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
