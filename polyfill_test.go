@@ -8,7 +8,8 @@
 // Environment:
 //
 //	BROWSERS=chromium,firefox   browsers to run (default both)
-//	BROWSER_IMPLS=native,polyfill  implementations to run (default both)
+//	BROWSER_IMPLS=native,polyfill,polyfill-worker  implementations to run (default all:
+//	                            polyfill-worker is the polyfill with its worker option)
 //	SKIP_BUILD=1                do not run ./build.sh before the polyfill runs
 //	CHROMIUM=path, FIREFOX=path browser binaries (default /usr/bin/chromium,
 //	                            /usr/bin/firefox-esr, then $PATH)
@@ -347,11 +348,11 @@ func startServers(t *testing.T) (o origins, sink *reportSink) {
 }
 
 func TestBrowser(t *testing.T) {
-	impls := envList("BROWSER_IMPLS", "native,polyfill")
+	impls := envList("BROWSER_IMPLS", "native,polyfill,polyfill-worker")
 	names := envList("BROWSERS", "chromium,firefox")
 	for _, impl := range impls {
-		if impl != "native" && impl != "polyfill" {
-			t.Fatalf("BROWSER_IMPLS: unknown implementation %q (want native and/or polyfill)", impl)
+		if impl != "native" && impl != "polyfill" && impl != "polyfill-worker" {
+			t.Fatalf("BROWSER_IMPLS: unknown implementation %q (want native, polyfill and/or polyfill-worker)", impl)
 		}
 	}
 	for _, name := range names {
@@ -360,7 +361,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	polyfillProblem := ""
-	if slices.Contains(impls, "polyfill") {
+	if slices.ContainsFunc(impls, func(impl string) bool { return impl != "native" }) {
 		polyfillProblem = buildPolyfill(t)
 	}
 	origs, sink := startServers(t)
@@ -378,7 +379,7 @@ func TestBrowser(t *testing.T) {
 			byImpl := map[string][]scenarioResult{}
 			for _, impl := range impls {
 				t.Run(impl, func(t *testing.T) {
-					if impl == "polyfill" && polyfillProblem != "" {
+					if impl != "native" && polyfillProblem != "" {
 						t.Fatalf("cannot test the polyfill: %s", polyfillProblem)
 					}
 					o := origs
@@ -390,10 +391,12 @@ func TestBrowser(t *testing.T) {
 					reportResults(t, b.Name, impl, results)
 				})
 			}
-			if byImpl["native"] != nil && byImpl["polyfill"] != nil {
-				t.Run("compare", func(t *testing.T) {
-					compareImpls(t, b.Name, byImpl["native"], byImpl["polyfill"])
-				})
+			for _, impl := range []string{"polyfill", "polyfill-worker"} {
+				if byImpl["native"] != nil && byImpl[impl] != nil {
+					t.Run("compare-"+impl, func(t *testing.T) {
+						compareImpls(t, b.Name, byImpl["native"], byImpl[impl])
+					})
+				}
 			}
 		})
 	}
@@ -410,6 +413,10 @@ func runSuite(t *testing.T, b *browser.Browser, bin, impl string, o origins, sin
 		run.mu.Unlock()
 	}()
 	q := url.Values{"impl": {impl}, "other": {o.other}, "restart": {o.restart}, "report": {"/report/" + id}}
+	if impl == "polyfill-worker" {
+		q.Set("impl", "polyfill")
+		q.Set("worker", "1")
+	}
 	if o.h2 != "" {
 		q.Set("h2", o.h2)
 	}

@@ -66,6 +66,8 @@ export interface EventSourceInit {
   signal?: AbortSignal;
   /** Send the last event ID as this query parameter instead of the Last-Event-ID header. */
   lastEventIdParam?: string;
+  /** Run the connection in the page's engine worker, one for all such sources of the page. */
+  worker?: boolean;
 }
 
 export interface EventSourceEventMap {

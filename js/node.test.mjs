@@ -36,6 +36,10 @@ test("relative URLs are a SyntaxError: Node has no base URL", () => {
   assert.throws(() => new EventSource("/sse"), (e) => e.name === "SyntaxError");
 });
 
+test("the worker option is a TypeError: Node has no Worker", () => {
+  assert.throws(() => new EventSource("http://127.0.0.1:1/", { worker: true }), (e) => e instanceof TypeError && /option worker: this environment has no Worker/.test(e.message));
+});
+
 test("receives events, reconnects with Last-Event-ID", async () => {
   const k = key();
   const seq = ["body=" + encodeURIComponent("retry: 20\nid: 1\ndata: one\n\n"),

@@ -6,6 +6,9 @@ let text, stats; // decode text from Go's memory, and read its stats: set once i
 let loadError = null; // why the wasm could not be loaded, if it could not
 let loadReason = "internal"; // the reason of the error events of sources it fails: or "csp"
 const live = new Set(); // the sources started on the Go side and not closed or failed
+// What else is told when the Go side is gone (failed to load, or crashed), with the reason its
+// sources fail: the engine worker's host (host.js).
+const goneWatchers = [];
 
 // engineDied(why): the Go side has crashed: it exited (a panic, running out of memory), or a
 // call into it threw, which a working one never does. Every source fails, with reason
@@ -18,6 +21,7 @@ const engineDied = (why) => {
   console.error("EventSource polyfill: its WebAssembly side crashed; every EventSource fails:", why);
   for (const es of live) failSource(es);
   live.clear();
+  for (const watch of goneWatchers) watch(loadReason, why);
 };
 const waiting = new Set(); // sources constructed before the Go side was ready
 let nextId = 1;

@@ -16,6 +16,7 @@ class EventSource extends EventTarget {
   // #link(ctrl) has close() abort the AbortController of a fetch of the Go side too, until the
   // fetch ends (Go aborts ctrl then) (fetch.Transport.Link).
   #link = (ctrl) => follow(ctrl, this.#closer.signal);
+  #remote = null; // the engine worker that runs the connection, with the worker option (remote.js)
   #records = new Records(); // those received from the Go side, not dispatched yet
   #pumping = false;
   #handlers = { open: null, message: null, error: null };
@@ -60,7 +61,12 @@ class EventSource extends EventTarget {
       }
       signal.addEventListener("abort", () => this.#abort(), { once: true });
     }
-    if (bridge) this.#start();
+    if (options && options.worker) {
+      if (typeof g.Worker !== "function") throw new TypeError("Failed to construct 'EventSource': option worker: this environment has no Worker");
+      this.#remote = remoteEngine();
+      this.#started = true;
+      this.#remote.open(this, this.#id, this.#url, withCredentials, options, (batch, last) => this.#receive(batch, last, true));
+    } else if (bridge) this.#start();
     else if (loadError) this.#failToLoad();
     else {
       waiting.add(this);
@@ -136,7 +142,8 @@ class EventSource extends EventTarget {
     if (this.#started) {
       this.#started = false;
       live.delete(this);
-      closeInGo(this.#id, this.#closer, wasOpen);
+      if (this.#remote) this.#remote.close(this.#id, wasOpen);
+      else closeInGo(this.#id, this.#closer, wasOpen);
     } else this.#closer.abort();
   }
 
@@ -209,8 +216,9 @@ class EventSource extends EventTarget {
     microtask(() => this.#fire(errorEvent(this, "aborted", 0, "", -1)));
   }
 
-  // The wasm could not be loaded: fail the connection, as a fetch that cannot start would.
-  #failToLoad() {
+  // The wasm could not be loaded, or its Go side crashed: fail the connection, as a fetch that
+  // cannot start would, with reason.
+  #failToLoad(reason = loadReason) {
     this.#started = false;
     live.delete(this);
     if (this.#prefetched) {
@@ -220,7 +228,7 @@ class EventSource extends EventTarget {
     microtask(() => {
       if (this.#readyState === CLOSED) return;
       this.#readyState = CLOSED;
-      this.#fire(errorEvent(this, loadReason, 0, "", -1));
+      this.#fire(errorEvent(this, reason, 0, "", -1));
     });
   }
 
@@ -269,6 +277,7 @@ class EventSource extends EventTarget {
           if (this.#readyState === CLOSED) {
             this.#started = false;
             live.delete(this);
+            if (this.#remote) this.#remote.close(this.#id, false); // the worker forgets it
           }
           e = errorEvent(this, r.reason, r.status, r.statusText, r.retryIn);
         }
@@ -288,7 +297,7 @@ class EventSource extends EventTarget {
 
   static {
     startSource = (es) => es.#start();
-    failSource = (es) => es.#failToLoad();
+    failSource = (es, reason) => es.#failToLoad(reason);
     abortSource = (es) => es.#abort();
   }
 }

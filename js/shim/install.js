@@ -1,8 +1,11 @@
 // install.js: the globals the shim installs.
 
 // For tests: what the Go side holds ({sources, funcs, goroutines, gcs, heap, values: the
-// JavaScript values it references}), or null before it runs.
-Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), { value: () => (bridge ? stats() : null) });
+// JavaScript values it references}), or null before it runs; stats("worker") is a promise of
+// what the engine worker's holds (remote.js).
+Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), {
+  value: (where) => (where === "worker" ? (remote ? remote.stats() : Promise.resolve(null)) : bridge ? stats() : null),
+});
 
 if (g.EventSource) g.NativeEventSource = g.EventSource;
 g.EventSource = EventSource;
@@ -22,6 +25,7 @@ if (g.document && typeof g.stop === "function") {
       } catch (err) {
         engineDied(err); // and the page's stop() goes on
       }
+      if (remote) remote.stop();
       return nativeStop.call(this);
     },
   }.stop;

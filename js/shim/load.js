@@ -14,12 +14,18 @@ const attr = (name) => (script && script.getAttribute(name)) || undefined;
 // The base URL for resolving EventSource URLs: the document's, a worker's location.
 const baseURL = () => (g.document ? g.document.baseURI : g.location && g.location.href);
 
+// The engine worker of a page (remote.js) runs this script too; its name starts with
+// engineWorkerName and goes on with the URLs of the page's wasm and wasm_exec.js, which the
+// page may have named with attributes.
+const engineWorkerName = "ssewasm-engine ";
+const hostOf = !g.document && typeof g.name === "string" && g.name.startsWith(engineWorkerName) ? JSON.parse(g.name.slice(engineWorkerName.length)) : null;
+
 // Loading starts here, before the rest of this file runs: wasm_exec.js, and the wasm, compiled
 // as it arrives. start(), at the end, runs the Go program, which calls bridge.ready() once it
 // has installed open and close.
 const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
-const wasmURL = urlOf("data-wasm", "eventsource.wasm");
-const execURL = urlOf("data-wasm-exec", "wasm_exec.js");
+const wasmURL = hostOf ? new URL(hostOf.wasm) : urlOf("data-wasm", "eventsource.wasm");
+const execURL = hostOf ? new URL(hostOf.exec) : urlOf("data-wasm-exec", "wasm_exec.js");
 
 const compile = async () => {
   // Node.js (js/node.cjs) hands over the wasm's bytes, read from disk.

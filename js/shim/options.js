@@ -10,7 +10,7 @@ const readOptions = (init) => {
     throw new TypeError(`Failed to construct 'EventSource': option ${name}: ${want}`);
   };
   const o = {};
-  const { headers, method, body, lastEventId, retry, idleTimeout, signal, lastEventIdParam } = init;
+  const { headers, method, body, lastEventId, retry, idleTimeout, signal, lastEventIdParam, worker } = init;
   if (headers !== undefined) {
     if (typeof headers === "function") {
       o.headers = async () => headerPairs(await headers(), bad);
@@ -62,6 +62,10 @@ const readOptions = (init) => {
   if (lastEventIdParam !== undefined) {
     if (typeof lastEventIdParam !== "string" || lastEventIdParam === "") bad("lastEventIdParam", "must be a non-empty string");
     o.lastEventIdParam = lastEventIdParam;
+  }
+  if (worker !== undefined) {
+    if (typeof worker !== "boolean") bad("worker", "must be a boolean");
+    o.worker = worker;
   }
   return Object.keys(o).length ? o : null;
 };

@@ -19,9 +19,11 @@
 //   options.js      the checks of the constructor's options
 //   protocol.js     the decoder of the records the Go side sends (internal/protocol)
 //   eventsource.js  the EventSource class
+//   remote.js       the engine in a worker, for the sources with the worker option: the page's side
 //   install.js      the globals: EventSource, NativeEventSource, window.stop
 //   body.js         reading a response body with reads pending
 //   run.js          running the Go program, the bridge it calls, failing if it cannot run
+//   host.js         the engine in a worker: the worker's side
 
 const g = globalThis;
 const marker = Symbol.for("ssewasm.EventSource");

@@ -94,7 +94,9 @@ const wasmBlocked = () => {
   }
 };
 
-start().catch((e) => {
+// started settles once the Go side runs, or has failed to.
+const started = start();
+started.catch((e) => {
   loadError = e;
   if (wasmBlocked()) {
     loadReason = "csp";
@@ -104,4 +106,5 @@ start().catch((e) => {
   }
   for (const es of waiting) failSource(es);
   waiting.clear();
+  for (const watch of goneWatchers) watch(loadReason, e);
 });

@@ -1,6 +1,9 @@
 // Conformance harness for EventSource implementations.
 //
-// suite.html?impl=native|polyfill&other=<second origin>&report=<url>[&only=<regexp>][&h2=<HTTPS origin>][&restart=<origin>]
+// suite.html?impl=native|polyfill&other=<second origin>&report=<url>[&only=<regexp>][&h2=<HTTPS origin>][&restart=<origin>][&worker=1]
+//
+// With worker=1 (and impl=polyfill), every EventSource a scenario makes with t.es has the
+// polyfill's worker option: its connection runs in the engine worker.
 //
 // Scenarios (registered with scenario() by the scenarios-*.js files) run one
 // after the other against whichever EventSource is global. Each resolves to
@@ -21,6 +24,7 @@
 
   const params = new URLSearchParams(location.search);
   const IMPL = params.get('impl') || 'native';
+  const WORKER = params.get('worker') === '1';
   const SELF = location.origin;
   const OTHER = (params.get('other') || '').replace(/\/+$/, '');
   // An origin over TLS with HTTP/2, given to browsers that accept its certificate.
@@ -126,6 +130,7 @@
       this.self = SELF;
       this.other = OTHER;
       this.impl = IMPL;
+      this.worker = WORKER;
     }
 
     // key returns a fresh key for the server's request log.
@@ -142,9 +147,11 @@
       return origin + path + '?' + specQuery(spec || {});
     }
 
-    // es creates an EventSource with the global constructor and tracks it.
+    // es creates an EventSource with the global constructor and tracks it (with worker=1,
+    // with the worker option).
     es(url, init) {
-      const es = arguments.length > 1 ? new EventSource(url, init) : new EventSource(url);
+      if (WORKER) init = Object.assign({}, init, { worker: true });
+      const es = arguments.length > 1 || WORKER ? new EventSource(url, init) : new EventSource(url);
       this.sources.push(es);
       return es;
     }
@@ -210,6 +217,14 @@
     // browser's own EventSource makes none).
     async probes(key) {
       return (await this.log(key)).filter((r) => r.method === 'GET' && isProbe(r));
+    }
+
+    // stats resolves with what the polyfill's Go side holds (its stats hook): the engine
+    // worker's with worker=1, else the page's.
+    async stats() {
+      const stats = EventSource[Symbol.for('ssewasm.stats')];
+      if (typeof stats !== 'function') fail('the polyfill has no stats hook');
+      return WORKER ? stats('worker') : stats();
     }
 
     // restart takes the RESTART origin's server down (its connections break,

@@ -60,3 +60,39 @@
     t.eq(result.seen, ['open(1)', 'message:a#1@' + location.origin, 'message:b#1@' + location.origin], 'what the worker saw');
   });
 })();
+
+(() => {
+  'use strict';
+  const { scenario } = SSETest;
+
+  // The worker option runs the connection in the page's engine worker, one for all such sources:
+  // the page's own Go side holds none of them, the worker's holds each while it is open. When the
+  // worker's Go side cannot load (here data-wasm names a missing file, which the worker uses
+  // too), every such source fails at once with reason "internal", and so do those made later.
+  scenario('loading.worker-option', async (t) => {
+    if (t.impl !== 'polyfill') return 'a polyfill extension';
+    const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
+    const run = (attrs) => SSETest.inFrame(`<script src="/web/eventsource.js" ${attrs}><\/script><script>
+      const report = (v) => parent.postMessage({ frameResult: v }, '*');
+      const stats = EventSource[Symbol.for('ssewasm.stats')];
+      const seen = [];
+      const watch = (name, es) => {
+        es.onmessage = async (e) => {
+          seen.push(name + ':' + e.data);
+          if (seen.length < 2) return;
+          const worker = await stats('worker'), page = stats();
+          report(seen.join(', ') + '; sources in the worker: ' + worker.sources + ', on the page: ' + (page ? page.sources : 'none'));
+        };
+        es.onerror = (e) => {
+          seen.push(name + ':error(' + es.readyState + '):' + e.reason);
+          if (name === 'a') watch('b', new EventSource(${JSON.stringify(url)}, { worker: true }));
+          else report(seen.join(', '));
+        };
+      };
+      watch('a', new EventSource(${JSON.stringify(url)}, { worker: true }));
+      if (!${JSON.stringify(attrs)}) watch('b', new EventSource(${JSON.stringify(url)}, { worker: true }));
+    <\/script>`, 10000);
+    t.eq(await run(''), 'a:hello, b:hello; sources in the worker: 2, on the page: 0', 'two sources in the worker');
+    t.eq(await run('data-wasm="/web/no-such.wasm"'), 'a:error(2):internal, b:error(2):internal', 'the worker\'s Go side cannot load');
+  }, { timeout: 25000 });
+})();
