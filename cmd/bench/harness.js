@@ -1,11 +1,14 @@
 // harness.js: the page's side of cmd/bench, inlined after the polyfill's script tag.
 // globalThis.benchConfig, set just before, says which implementation the page uses ("native":
 // the browser's own, kept as NativeEventSource; "polyfill": globalThis.EventSource), whether
-// the polyfill's script was loaded, the page's timeout, and whether to measure startup.
+// the polyfill's script was loaded, the page's timeout, whether to measure startup, and whether
+// the polyfill's sources have the worker option (-worker).
 "use strict";
 globalThis.bench = (() => {
   const cfg = globalThis.benchConfig;
-  const ES = cfg.impl === "native" ? globalThis.NativeEventSource || globalThis.EventSource : globalThis.EventSource;
+  const Impl = cfg.impl === "native" ? globalThis.NativeEventSource || globalThis.EventSource : globalThis.EventSource;
+  // ES is the implementation's constructor, with the worker option when asked for.
+  const ES = cfg.worker ? function (url) { return new Impl(url, { worker: true }); } : Impl;
   const stats = () => {
     const f = globalThis.EventSource[Symbol.for("ssewasm.stats")];
     return f ? f() : null;
@@ -29,6 +32,14 @@ globalThis.bench = (() => {
     while (stats() === null) {
       if (performance.now() - t0 > cfg.timeoutMs) throw new Error("the polyfill's wasm did not start");
       await sleep(4);
+    }
+    if (cfg.worker) {
+      // The engine worker starts with the first source: a first one, so that it runs already.
+      await new Promise((resolve, reject) => {
+        const es = new ES("/hello");
+        es.onmessage = () => { es.close(); resolve(); };
+        es.onerror = () => { es.close(); reject(new Error("the engine worker did not start")); };
+      });
     }
   })();
 

@@ -52,6 +52,9 @@ type params struct {
 	LatencyEvery  time.Duration `json:"latencyEveryNs"`
 	MemoryEvents  int           `json:"memoryEvents"`  // of 64 B
 	MemoryRepeats int           `json:"memoryRepeats"` // streams after the first, in the same page
+	// Worker gives the polyfill's sources the worker option: the engine runs in a dedicated
+	// worker, and the CPU figures are the page's main thread's (the memory ones the page's).
+	Worker bool `json:"worker"`
 }
 
 var (
@@ -105,6 +108,7 @@ func run() error {
 	soak := flag.Bool("soak", false, "run the endurance test (connect/close cycles and server-side drops) instead")
 	soakN := flag.Int("soak-n", 2000, "with -soak: cycles, and drops, per implementation")
 	soakTimeout := flag.Duration("soak-timeout", 5*time.Minute, "with -soak: time limit of each phase")
+	worker := flag.Bool("worker", false, "give the polyfill's sources the worker option (its CPU figures are then the page's main thread's)")
 	flag.Parse()
 
 	p := fullParams
@@ -115,6 +119,7 @@ func run() error {
 		p.Reps = *reps
 	}
 	p.Timeout = *timeout
+	p.Worker = *worker
 	onlyRe, err := regexp.Compile(*only)
 	if err != nil {
 		return fmt.Errorf("-only: %w", err)
@@ -162,7 +167,11 @@ func run() error {
 	}
 	rep.Results.finish(p.BigMiB)
 
-	fmt.Printf("Polyfill (%s) vs native EventSource, %s, median of %d, ratio = polyfill/native\n\n", *dist, rep.Chromium, p.Reps)
+	mode := ""
+	if p.Worker {
+		mode = " with the worker option (CPU: the page's main thread)"
+	}
+	fmt.Printf("Polyfill (%s)%s vs native EventSource, %s, median of %d, ratio = polyfill/native\n\n", *dist, mode, rep.Chromium, p.Reps)
 	fmt.Print(rep.Results.table())
 	if rep.Sizes != nil {
 		fmt.Printf("\nSizes of %s (bytes)\n\n%s", *dist, sizesTable(rep.Sizes))
@@ -191,6 +200,7 @@ func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workloa
 		return "", err
 	}
 	defer srv.close()
+	srv.worker = p.Worker
 	if bin == "" {
 		if bin = browser.Chromium.Find(); bin == "" {
 			return "", errors.New("chromium not found: install it or give -chromium")
