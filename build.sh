@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.wasm" ./wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
-shim_files=(prelude clock load engine events options protocol eventsource remote install body run host)
+shim_files=(prelude clock load engine events options protocol request eventsource remote install body run host)
 {
   printf '"use strict";\n(() => {\n'
   for f in "${shim_files[@]}"; do

@@ -108,8 +108,6 @@ func (h *chanHandler) Message(ev *parse.Event) {
 	h.send(item{ev: Event{Type: typ, Data: string(ev.Data), LastEventID: ev.LastEventID, Origin: h.origin}})
 }
 
-func (h *chanHandler) Flush() {}
-
 func (h *chanHandler) Error(err *Error) { h.send(item{err: err}) }
 
 // send delivers it unless the source is closed first.

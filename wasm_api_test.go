@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ssewasm/eventsource"
-	"github.com/ssewasm/eventsource/internal/fetch"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // These tests run the Go API compiled to WebAssembly, over the host's fetch(), under Node.js.
@@ -106,10 +106,10 @@ func TestWasmCloseReleasesCallbacks(t *testing.T) {
 		}
 	}
 	es.Close()
-	for deadline := time.Now().Add(3 * time.Second); fetch.LiveFuncs() != 0 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(3 * time.Second); jsfunc.LiveFuncs() != 0 && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := fetch.LiveFuncs(); n != 0 {
+	if n := jsfunc.LiveFuncs(); n != 0 {
 		t.Fatalf("%d callbacks left after Close, want 0", n)
 	}
 }

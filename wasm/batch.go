@@ -8,18 +8,18 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
-	"github.com/ssewasm/eventsource/internal/fetch"
 	"github.com/ssewasm/eventsource/internal/parse"
 	"github.com/ssewasm/eventsource/internal/protocol"
+	"github.com/ssewasm/eventsource/internal/wasmabi"
 )
 
 // batchHandler hands what an EventSource fires to the shim in batches of records
 // (internal/protocol): one call of deliver per network chunk, whatever the number of events in
 // it. The data of a big event, and every piece of a long one, is not copied into the batch: it
 // comes beside it, as the batch's last field. The batch that ends a network chunk goes back as
-// the result of the read loop's call into Go (fetch.Reply) when the chunk came that way: no
+// the result of the read loop's call into Go (wasmabi.Reply) when the chunk came that way: no
 // call at all. Others go in a call of deliver, which decodes them from Go's memory
-// (fetch.Text), so that no JavaScript string is made for them on Go's side, which would stay
+// (wasmabi.Text), so that no JavaScript string is made for them on Go's side, which would stay
 // in memory until a collection.
 type batchHandler struct {
 	deliver safejs.Value
@@ -80,7 +80,7 @@ func (h *batchHandler) Error(e *core.Error) {
 
 // Flush delivers the records gathered since the last flush, if any: the core calls it at the
 // end of each network chunk, the last thing done for the chunk, so the batch may go back as the
-// result of the read loop's call (fetch.Reply).
+// result of the read loop's call (wasmabi.Reply).
 func (h *batchHandler) Flush() {
 	if h.batch.Len() != 0 {
 		h.send(nil, true)
@@ -90,13 +90,13 @@ func (h *batchHandler) Flush() {
 // send delivers the records gathered, with last beside them if it is not empty. With reply, and
 // no last, the batch may go back as the result of the read loop's call; else it goes in a call
 // of deliver(at, r, lastAt, lastR), which decodes the batch and last from Go's memory during
-// the call (fetch.Text).
+// the call (wasmabi.Text).
 func (h *batchHandler) send(last []byte, reply bool) {
 	buf := h.batch.Bytes()
 	var err error
-	if !reply || len(last) != 0 || !fetch.Reply(buf) {
-		at, r := fetch.Text(buf)
-		lastAt, lastR := fetch.Text(last)
+	if !reply || len(last) != 0 || !wasmabi.Reply(buf) {
+		at, r := wasmabi.Text(buf)
+		lastAt, lastR := wasmabi.Text(last)
 		_, err = h.deliver.Invoke(at, r, lastAt, lastR)
 		runtime.KeepAlive(buf)
 		runtime.KeepAlive(last)

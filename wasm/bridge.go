@@ -12,6 +12,7 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/fetch"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 var errMissingBridge = errors.New("no bridge object: load eventsource.wasm with eventsource.js")
@@ -22,8 +23,9 @@ type bridge struct {
 	js      safejs.Value
 	mu      sync.Mutex
 	sources map[int]*source
-	funcs   []*fetch.Func // open, close and stop, never released: they live as long as the page
-	loop    safejs.Value  // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
+	funcs   []*jsfunc.Func // open, close and stop, never released: they live as long as the page
+	loop    safejs.Value   // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
+	request safejs.Value   // the shim's request (fetch.Transport.Request), if it has one
 }
 
 // source is an open EventSource's connection and what closes it.
@@ -34,14 +36,15 @@ type source struct {
 
 func newBridge(js safejs.Value) *bridge {
 	loop, _ := js.Get("readLoop")
-	return &bridge{js: js, sources: make(map[int]*source), loop: loop}
+	request, _ := js.Get("request")
+	return &bridge{js: js, sources: make(map[int]*source), loop: loop, request: request}
 }
 
 // install sets bridge.open, bridge.close and bridge.stop, and calls bridge.ready().
 func (b *bridge) install() error {
 	served = b
 	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stop": b.stop} {
-		f, err := fetch.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		f, err := jsfunc.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			result, err := fn(args)
 			if err != nil {
 				return err.Error() // the shim reports it
@@ -96,7 +99,7 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	if !args[5].IsUndefined() {
 		transport = fetch.Started(args[5], args[6])
 	}
-	transport.ReadLoop, transport.Reply, transport.Link = b.loop, args[7], args[8]
+	transport.ReadLoop, transport.Reply, transport.Link, transport.Request = b.loop, args[7], args[8], b.request
 	src := core.NewSource(cfg, transport, h)
 	b.mu.Lock()
 	b.sources[id] = &source{src: src, cancel: cancel}
@@ -168,6 +171,6 @@ func exportStats() uint32 {
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	stats = [5]float64{float64(n), float64(fetch.LiveFuncs()), float64(runtime.NumGoroutine()), float64(m.NumGC), float64(m.HeapInuse)}
+	stats = [5]float64{float64(n), float64(jsfunc.LiveFuncs()), float64(runtime.NumGoroutine()), float64(m.NumGC), float64(m.HeapInuse)}
 	return uint32(uintptr(unsafe.Pointer(&stats)))
 }

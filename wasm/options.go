@@ -9,7 +9,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
-	"github.com/ssewasm/eventsource/internal/fetch"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // config reads the options the shim has already checked and normalized (js/shim/options.js,
@@ -24,7 +24,7 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 	}
 	var err error
 	str := func(name string) string {
-		v, e := fetch.GetString(opts, name)
+		v, e := jsfunc.GetString(opts, name)
 		err = errors.Join(err, e)
 		return v
 	}
@@ -79,7 +79,7 @@ func callHeaders(ctx context.Context, fn safejs.Value) (map[string][]string, err
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := fetch.Await(ctx, "headers", promise)
+	pairs, err := jsfunc.Await(ctx, "headers", promise)
 	if err != nil {
 		return nil, err
 	}

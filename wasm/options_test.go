@@ -13,7 +13,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
-	"github.com/ssewasm/eventsource/internal/fetch"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // option is an entry of internal/protocol/options.json, the option schema.
@@ -131,7 +131,7 @@ func sample(t *testing.T, o option) (any, func(cfg *core.Config)) {
 		return body, want([]byte{1, 2})
 	case "headers":
 		// The shim's normalized headers: a function that returns a promise of [name, value] pairs.
-		fn, err := fetch.FuncOf(func(safejs.Value, []safejs.Value) any {
+		fn, err := jsfunc.FuncOf(func(safejs.Value, []safejs.Value) any {
 			promise, _ := safejs.Global().Get("Promise")
 			pairs, _ := safejs.ValueOf([]any{[]any{"X-A", "1"}, []any{"X-A", "2"}})
 			p, _ := promise.Call("resolve", pairs)

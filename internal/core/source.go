@@ -54,6 +54,13 @@ type PieceHandler interface {
 	DropPieces()
 }
 
+// Flusher is a Handler that hands on what it is told in batches: Flush is called after the
+// events parsed from one chunk of the body have been passed to Message.
+type Flusher interface {
+	Handler
+	Flush()
+}
+
 // RawDataHandler is a Handler that decodes the data of messages itself, with the WHATWG "UTF-8
 // decode" (as JavaScript's TextDecoder does): it gets Data, and pieces, undecoded (see
 // parse.Parser.SetRawData).
@@ -71,9 +78,6 @@ type Handler interface {
 	Opened(origin string)
 	// Message fires a message event. ev and its slices are valid only during the call.
 	Message(ev *parse.Event)
-	// Flush is called after the events parsed from one chunk of the body have been passed
-	// to Message, so that a handler can hand them on in one batch.
-	Flush()
 	// Error fires "error": the connection is being re-established (err.WillRetry, readyState
 	// CONNECTING) or it failed (readyState CLOSED, and nothing more is fired).
 	Error(err *Error)
@@ -84,6 +88,7 @@ type Source struct {
 	cfg       Config
 	transport Transport
 	handler   Handler
+	flusher   Flusher // handler, if it is one
 
 	state     atomic.Int32
 	parser    *parse.Parser
@@ -98,6 +103,7 @@ type Source struct {
 // Nothing happens until Run.
 func NewSource(cfg Config, t Transport, h Handler) *Source {
 	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL}
+	s.flusher, _ = h.(Flusher)
 	if s.reconnect <= 0 {
 		s.reconnect = DefaultReconnectionTime
 	}
@@ -283,7 +289,9 @@ func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
 			idle.Reset(s.cfg.IdleTimeout)
 		}
 		s.parser.Feed(chunk)
-		s.handler.Flush()
+		if s.flusher != nil {
+			s.flusher.Flush()
+		}
 	}
 	return body.Stream(ctx, func(chunk []byte) {
 		if ctx.Err() == nil && len(chunk) > 0 {

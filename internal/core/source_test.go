@@ -131,7 +131,6 @@ func (l *log) Message(ev *parse.Event) {
 	}
 	l.add(fmt.Sprintf("message %s %q id=%s", typ, ev.Data, ev.LastEventID))
 }
-func (l *log) Flush() {}
 func (l *log) Error(e *Error) {
 	l.add(fmt.Sprintf("error %s status=%d retry=%v in=%v", e.Reason, e.Status, e.WillRetry, e.RetryIn))
 }
@@ -492,21 +491,28 @@ func (f *chunkTransport) Fetch(ctx context.Context, req *Request) (*Response, er
 	return resp, err
 }
 
+// TestSourceReadsChunks checks a body that pushes its chunks, and that a Flusher's Flush
+// comes after the events of each chunk.
 func TestSourceReadsChunks(t *testing.T) {
 	ft := &chunkTransport{fakeTransport{replies: []reply{
 		{chunks: []string{"data: a", "\n\nid: 1\ndata: b\n", "\n"}},
 	}}}
-	l := newLog()
+	l := flushLog{newLog()}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	const last = "error end-of-stream status=200 retry=true in=1ms"
 	l.stopAt, l.cancel = last, cancel
 	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(ctx)
 	got := strings.Join(l.Lines(), "|")
-	if want := `open http://127.0.0.1:1|message message "a" id=|message message "b" id=1|` + last; got != want {
+	if want := `open http://127.0.0.1:1|flush|message message "a" id=|flush|message message "b" id=1|flush|` + last; got != want {
 		t.Errorf("log:\n got %s\nwant %s", got, want)
 	}
 }
+
+// flushLog is a log that is a Flusher: it logs each Flush.
+type flushLog struct{ *log }
+
+func (l flushLog) Flush() { l.add("flush") }
 
 // pieceLog is a log that takes long data in pieces (PieceHandler): it logs each message's whole
 // data length, and each drop of pieces with the length dropped.

@@ -37,7 +37,7 @@ func collectSoon() {
 }
 
 // unpin accounts for a chunk of n bytes that JavaScript handed to Go through read(). The read
-// loop of the shim hands chunks over without a JavaScript value (see export_js.go); read()'s
+// loop of the shim hands chunks over without a JavaScript value (see internal/wasmabi); read()'s
 // chunks are Uint8Arrays, which stay in memory until a collection, and Go allocates so little
 // per chunk that one may not come for gigabytes of them. So a collection is forced once the
 // chunks read since the last one reach pinLimit bytes.

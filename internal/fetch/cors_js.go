@@ -9,6 +9,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // pageOrigin returns the origin of the global's location (a page or a worker), where fetch()
@@ -18,7 +19,7 @@ func pageOrigin() string {
 	if err != nil || loc.IsUndefined() || loc.IsNull() {
 		return ""
 	}
-	origin, err := GetString(loc, "origin")
+	origin, err := jsfunc.GetString(loc, "origin")
 	if err != nil || origin == "null" {
 		return ""
 	}
@@ -47,43 +48,29 @@ const (
 //     exactly when the server answered.
 //
 // The caller still retries the real request once before concluding (see Transport.Fetch).
-// link is Transport.Link.
-func probeCORS(ctx context.Context, req *core.Request, link safejs.Value) verdict {
+func (t *Transport) probeCORS(ctx context.Context, req *core.Request) verdict {
 	origin := pageOrigin()
 	if req.Opened || origin == "" {
 		return notCORS
 	}
 	scheme, host, _ := authority(req.URL)
-	same := strings.EqualFold(scheme+"://"+host, origin)
-	fetch, err := safejs.Global().Get("fetch")
-	if err != nil {
-		return notCORS
+	mode := "no-cors"
+	if strings.EqualFold(scheme+"://"+host, origin) {
+		mode = "same-origin"
 	}
-	ctrl, err := newAbortController(ctx, link)
+	ctrl, promise, err := t.start(ctx, req, mode)
 	if err != nil {
 		return notCORS
 	}
 	defer ctrl.stop()
-	init := map[string]any{"mode": "no-cors", "credentials": credentials(req), "cache": "no-store"}
-	if same {
-		init["mode"], init["redirect"] = "same-origin", "manual"
-	}
-	jsInit, err := safejs.ValueOf(init)
-	if err != nil || jsInit.Set("signal", ctrl.signal) != nil {
-		return notCORS
-	}
-	promise, err := fetch.Invoke(req.URL, jsInit)
+	res, err := await(ctx, "fetch", promise)
 	if err != nil {
 		return notCORS
 	}
-	res, err := Await(ctx, "fetch", promise)
-	if err != nil {
-		return notCORS
-	}
-	if same {
+	if mode == "same-origin" {
 		// A redirect gives an "opaqueredirect" response; an answer of any other kind means
 		// no CORS check was involved.
-		if typ, err := GetString(res, "type"); err != nil || typ != "opaqueredirect" {
+		if typ, err := jsfunc.GetString(res, "type"); err != nil || typ != "opaqueredirect" {
 			return notCORS
 		}
 	}

@@ -4,9 +4,11 @@
 //
 // A response body is read one of two ways (body_js.go): by the shim's read loop when the
 // Transport has one (loop_js.go), whose chunks come the other way, through functions the module
-// exports (export_js.go), and what they are parsed into goes back as their result ([Reply]);
-// else by Go itself (reader_js.go), with read()s kept pending. Either way each chunk goes to
-// the consumer in the callback that brings it.
+// exports (internal/wasmabi), and what they are parsed into goes back as their result; else by
+// Go itself (reader_js.go), with read()s kept pending. Either way each chunk goes to the
+// consumer in the callback that brings it. The package's one piece of state is the policy of
+// forced collections (collect_js.go: a collection soon after a fetch ends, and one per 16 MiB
+// of chunks read through read()), which lets go of the JavaScript values Go held.
 //
 // [core.Transport]: github.com/ssewasm/eventsource/internal/core
 package fetch

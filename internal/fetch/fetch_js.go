@@ -11,6 +11,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/ssewasm/eventsource/internal/core"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // Transport fetches event streams with the host's fetch(). The zero value is ready to use.
@@ -18,15 +19,24 @@ type Transport struct {
 	// ReadLoop, if it is a JavaScript function loop(body, id, fulfilled, rejected, reply,
 	// signal), reads each response body (a ReadableStream) instead of the Go side calling
 	// read() once per chunk, until the body is done, a read fails or signal (the fetch's abort
-	// signal) aborts. It hands each chunk to Go through the module's exports (see export_js.go),
+	// signal) aborts. It hands each chunk to Go through the module's exports (internal/wasmabi),
 	// or to fulfilled, and the end to fulfilled, a failure or the abort to rejected: it must
 	// settle after an abort even when the body does not (Node.js 20 leaves a read pending when
 	// a fetch whose body has been read to its end is aborted), since the callbacks are released
 	// then. The shim offers one.
 	ReadLoop safejs.Value
 	// Reply is the JavaScript function to which ReadLoop passes what the consumer of a chunk
-	// handed back with [Reply].
+	// handed back with wasmabi.Reply.
 	Reply safejs.Value
+	// Request, if it is a JavaScript function request(url, method, headers, lastEventId, body,
+	// withCredentials, signal, probe), makes every fetch, from the request's description, and
+	// returns fetch()'s promise: headers are the extra headers as "name\rvalue\r..." and
+	// lastEventId the Last-Event-ID ("" for none), both with values as byte strings (see
+	// byteString); body is a Uint8Array or undefined; probe is undefined, or the mode of the
+	// CORS probe ("no-cors", or "same-origin", which follows no redirect). The shim's builds
+	// the one RequestInit of the polyfill's requests, its first request's too (js/shim/
+	// request.js). Without it, fetch() is called with requestInit's.
+	Request safejs.Value
 	// Link, if it is a JavaScript function, is called with the AbortController of each fetch,
 	// which it may abort too; every fetch aborts its controller when it ends. The shim's aborts
 	// it on the source's close(), so that the fetch in progress ends at once, in JavaScript,
@@ -45,7 +55,8 @@ type started struct{ promise, ctrl safejs.Value }
 // Started returns a Transport whose first Fetch takes over a request the page started already
 // (the shim starts the first request in the EventSource constructor, as the standard does,
 // while the wasm still loads): promise is what fetch() returned and ctrl the AbortController
-// of its signal. The page must have made the request that Fetch would make (requestInit).
+// of its signal. The page must have made the request that Fetch would make (with the same
+// RequestInit as Transport.Request).
 func Started(promise, ctrl safejs.Value) *Transport {
 	return &Transport{started: &started{promise: promise, ctrl: ctrl}}
 }
@@ -74,21 +85,21 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 			return nil, err
 		}
 		promise = s.promise
-	} else if ctrl, promise, err = startFetch(ctx, req, t.Link); err != nil {
+	} else if ctrl, promise, err = t.start(ctx, req); err != nil {
 		return nil, err
 	}
-	res, err := Await(ctx, "fetch", promise)
+	res, err := await(ctx, "fetch", promise)
 	var aborted *core.AbortError
-	if err != nil && ctx.Err() == nil && !errors.As(err, &aborted) && probeCORS(ctx, req, t.Link) == maybeCORS {
+	if err != nil && ctx.Err() == nil && !errors.As(err, &aborted) && t.probeCORS(ctx, req) == maybeCORS {
 		// The server answers, so the failure may have been a CORS check's; but it may have
 		// been a transient fault too (a server restarting, a connection cut), which must not
 		// fail the source for good: the real request is made once more, and only its failure
 		// too concludes CORS.
 		ctrl.stop()
-		if ctrl, promise, err = startFetch(ctx, req, t.Link); err != nil {
+		if ctrl, promise, err = t.start(ctx, req); err != nil {
 			return nil, err
 		}
-		if res, err = Await(ctx, "fetch", promise); err != nil && ctx.Err() == nil {
+		if res, err = await(ctx, "fetch", promise); err != nil && ctx.Err() == nil {
 			ctrl.stop()
 			return nil, &core.CORSError{Err: err}
 		}
@@ -115,23 +126,19 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 	return resp, nil
 }
 
-// startFetch calls fetch() for req, with an AbortController that ctx aborts (and link: see
-// newAbortController).
-func startFetch(ctx context.Context, req *core.Request, link safejs.Value) (*abortController, safejs.Value, error) {
-	fetch, err := safejs.Global().Get("fetch")
-	if err != nil || fetch.Type() != safejs.TypeFunction {
-		return nil, safejs.Value{}, errors.New("eventsource: fetch() is not available in this JavaScript environment")
-	}
-	ctrl, err := newAbortController(ctx, link)
+// start starts the fetch of req, with an AbortController that ctx aborts (and t.Link: see
+// newAbortController); with probe, the CORS probe of req instead (see probeCORS).
+func (t *Transport) start(ctx context.Context, req *core.Request, probe ...string) (*abortController, safejs.Value, error) {
+	ctrl, err := newAbortController(ctx, t.Link)
 	if err != nil {
 		return nil, safejs.Value{}, err
 	}
-	init, err := requestInit(req, ctrl.signal)
-	if err != nil {
-		ctrl.stop()
-		return nil, safejs.Value{}, fmt.Errorf("eventsource: building the request: %w", err)
+	var promise safejs.Value
+	if t.Request.Type() == safejs.TypeFunction {
+		promise, err = t.describe(req, ctrl.signal, probe...)
+	} else {
+		promise, err = callFetch(req, ctrl.signal, probe...)
 	}
-	promise, err := fetch.Invoke(req.URL, init)
 	if err != nil {
 		ctrl.stop()
 		return nil, safejs.Value{}, fmt.Errorf("eventsource: fetch %s: %w", req.URL, err)
@@ -139,9 +146,68 @@ func startFetch(ctx context.Context, req *core.Request, link safejs.Value) (*abo
 	return ctrl, promise, nil
 }
 
-// requestInit builds fetch()'s RequestInit dictionary for req. The shim's #prefetch
-// (#prefetch in js/shim/eventsource.js) makes the same request for a source without options.
-func requestInit(req *core.Request, signal safejs.Value) (safejs.Value, error) {
+// describe has t.Request make the fetch of req (or its probe).
+func (t *Transport) describe(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
+	args, err := description(req, signal, probe...)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return t.Request.Invoke(args...)
+}
+
+// description returns the arguments of Transport.Request for req (or its probe).
+func description(req *core.Request, signal safejs.Value, probe ...string) ([]any, error) {
+	var mode any = safejs.Undefined()
+	if len(probe) != 0 {
+		mode = probe[0]
+	}
+	var body any = safejs.Undefined()
+	if req.Body != nil && len(probe) == 0 {
+		b, err := uint8Array(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	var headers strings.Builder
+	for name, values := range req.Header {
+		headers.WriteString(name)
+		headers.WriteByte('\r')
+		headers.WriteString(byteString(strings.Join(values, ", ")))
+		headers.WriteByte('\r')
+	}
+	return []any{req.URL, req.Method, headers.String(), byteString(req.LastEventID), body, req.WithCredentials, signal, mode}, nil
+}
+
+// callFetch calls fetch() for req (or its probe) with requestInit's RequestInit.
+func callFetch(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
+	fetch, err := safejs.Global().Get("fetch")
+	if err != nil || fetch.Type() != safejs.TypeFunction {
+		return safejs.Value{}, errors.New("fetch() is not available in this JavaScript environment")
+	}
+	init, err := requestInit(req, signal, probe...)
+	if err != nil {
+		return safejs.Value{}, fmt.Errorf("building the request: %w", err)
+	}
+	return fetch.Invoke(req.URL, init)
+}
+
+// requestInit builds fetch()'s RequestInit for req, or for its CORS probe when probe names its
+// mode, as the shim's requestInit does (js/shim/request.js, which builds every request of the
+// polyfill): this one serves the Go API compiled to wasm, which has no shim, and is tested to
+// build the same (TestRequestInitMatchesTheShim).
+func requestInit(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
+	if len(probe) != 0 {
+		init := map[string]any{"mode": probe[0], "credentials": credentials(req), "cache": "no-store"}
+		if probe[0] == "same-origin" {
+			init["redirect"] = "manual"
+		}
+		v, err := safejs.ValueOf(init)
+		if err != nil {
+			return v, err
+		}
+		return v, v.Set("signal", signal)
+	}
 	headers := make(map[string]any, len(req.Header)+2)
 	for name, values := range req.Header {
 		headers[name] = byteString(strings.Join(values, ", "))
@@ -222,10 +288,10 @@ func response(res safejs.Value) (*core.Response, error) {
 		return nil, err
 	}
 	resp := &core.Response{Status: code}
-	if resp.StatusText, err = GetString(res, "statusText"); err != nil {
+	if resp.StatusText, err = jsfunc.GetString(res, "statusText"); err != nil {
 		return nil, err
 	}
-	if resp.URL, err = GetString(res, "url"); err != nil {
+	if resp.URL, err = jsfunc.GetString(res, "url"); err != nil {
 		return nil, err
 	}
 	headers, err := res.Get("headers")
@@ -250,35 +316,6 @@ func header(headers safejs.Value, name string) (string, error) {
 		return "", err
 	}
 	return v.String()
-}
-
-// Await waits for promise to settle or ctx to end, and returns its value or its rejection as an
-// *Error whose Op is op.
-func Await(ctx context.Context, op string, promise safejs.Value) (safejs.Value, error) {
-	t, err := newThenFuncs()
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	if err := t.then(promise); err != nil {
-		t.release()
-		return safejs.Value{}, err
-	}
-	select {
-	case r := <-t.results:
-		t.release()
-		if !r.ok {
-			return safejs.Value{}, jsError(op, r.reason)
-		}
-		return r.value, nil
-	case <-ctx.Done():
-		// The abort signal rejects the promise soon; release the callbacks only then, so
-		// that JavaScript never calls a released function.
-		go func() {
-			<-t.results
-			t.release()
-		}()
-		return safejs.Value{}, ctx.Err()
-	}
 }
 
 // abortController aborts a fetch when ctx ends or the body is closed.

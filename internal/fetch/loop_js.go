@@ -4,27 +4,30 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
+	"github.com/ssewasm/eventsource/internal/wasmabi"
 )
 
 // loopBody is a body read by the shim's read loop (Transport.ReadLoop), which Stream starts:
 // the loop keeps several read()s pending and hands each chunk to the consumer through the
-// module's exports (export_js.go), without a call of a Go function; the end of the body goes
-// to fulfilled, a failure or the fetch's abort to rejected.
+// module's exports (internal/wasmabi), without a call of a Go function; the end of the body
+// goes to fulfilled, a failure or the fetch's abort to rejected.
 type loopBody struct {
 	body, loop, reply safejs.Value
 	ctrl              *abortController
-	fulfilled         *Func
-	rejected          *Func
+	fulfilled         *jsfunc.Func
+	rejected          *jsfunc.Func
 
 	mu       sync.Mutex
 	outcome  outcome
 	consume  func([]byte) // set by Stream
 	id       int32        // the body's number for the exports, 0 before Stream
-	buf      []byte       // where the loop copies each chunk (chunkBuffer)
+	buf      []byte       // where the loop copies each chunk (Buffer)
 	running  bool         // the loop runs: its callbacks may still be called
 	closed   bool
 	released bool
@@ -33,10 +36,10 @@ type loopBody struct {
 func newLoopBody(body safejs.Value, ctrl *abortController, loop, reply safejs.Value) (*loopBody, error) {
 	b := &loopBody{body: body, loop: loop, reply: reply, ctrl: ctrl, outcome: newOutcome()}
 	var err error
-	if b.fulfilled, err = FuncOf(b.onFulfilled, b.fail); err != nil {
+	if b.fulfilled, err = jsfunc.FuncOf(b.onFulfilled, b.fail); err != nil {
 		return nil, err
 	}
-	if b.rejected, err = FuncOf(b.onRejected, b.fail); err != nil {
+	if b.rejected, err = jsfunc.FuncOf(b.onRejected, b.fail); err != nil {
 		b.fulfilled.Release()
 		return nil, err
 	}
@@ -55,7 +58,7 @@ func (b *loopBody) Stream(ctx context.Context, consume func([]byte)) error {
 	if b.closed {
 		b.outcome.endLocked(errBodyClosed)
 	} else {
-		b.id = registerLoop(b)
+		b.id = wasmabi.Register(b)
 		b.running = true
 		if _, err := b.loop.Invoke(b.body, b.id, b.fulfilled.Value(), b.rejected.Value(), b.reply, b.ctrl.signal); err != nil {
 			b.running = false
@@ -70,7 +73,7 @@ func (b *loopBody) Stream(ctx context.Context, consume func([]byte)) error {
 // could not copy into Go's buffer ({value}: see chunkBuffer), and, with null, for a wake-up:
 // goroutines have work to do, which they do once this returns.
 func (b *loopBody) onFulfilled(_ safejs.Value, args []safejs.Value) any {
-	result := arg0(args)
+	result := jsfunc.Arg0(args)
 	if result.IsNull() {
 		return nil
 	}
@@ -103,12 +106,52 @@ func (b *loopBody) onRejected(_ safejs.Value, args []safejs.Value) any {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.running = false
-	b.outcome.endLocked(jsError("read", arg0(args)))
+	b.outcome.endLocked(jsError("read", jsfunc.Arg0(args)))
 	b.releaseIfDoneLocked()
 	return nil
 }
 
-// fail handles a panic in a callback (the consumer's, in onFulfilled or chunkWritten).
+// Buffer is wasmabi.Loop's: the buffer into which the loop copies the chunks that fit, or nil
+// when the body is closing or has failed, or another goroutine holds it (the chunk then goes to
+// onFulfilled).
+func (b *loopBody) Buffer(n int) []byte {
+	if !b.mu.TryLock() {
+		return nil
+	}
+	defer b.mu.Unlock()
+	if b.closed || b.outcome.ended || b.consume == nil {
+		return nil
+	}
+	if cap(b.buf) < n {
+		b.buf = make([]byte, n)
+	}
+	return b.buf[:n]
+}
+
+// Chunk is wasmabi.Loop's: the loop copied n bytes into the buffer; they go to the consumer. A
+// body that is closing or has failed drops what comes after. It reports false when the
+// consumer panicked (the panic fails the body; Stream panics again with it).
+func (b *loopBody) Chunk(n int) (ok bool) {
+	if !b.mu.TryLock() {
+		return false // not reached: nothing else runs while the loop calls
+	}
+	if b.closed || b.outcome.ended || b.consume == nil || n > cap(b.buf) {
+		b.mu.Unlock()
+		return true
+	}
+	data, consume := b.buf[:n], b.consume
+	b.mu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			b.fail(fmt.Errorf("eventsource: panic in callback: %v", p))
+			ok = false
+		}
+	}()
+	consume(data)
+	return true
+}
+
+// fail handles a panic in a callback (the consumer's, in onFulfilled or Chunk).
 func (b *loopBody) fail(err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -133,7 +176,7 @@ func (b *loopBody) releaseIfDoneLocked() {
 		return
 	}
 	b.released = true
-	unregisterLoop(b.id)
+	wasmabi.Unregister(b.id)
 	b.fulfilled.Release()
 	b.rejected.Release()
 	collectSoon() // the JavaScript values of the fetch are garbage now

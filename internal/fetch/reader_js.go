@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // readsAhead is how many read()s a readerBody keeps pending.
@@ -23,7 +24,7 @@ const readsAhead = 4
 type readerBody struct {
 	reader           safejs.Value
 	ctrl             *abortController
-	onRead, onFailed *Func
+	onRead, onFailed *jsfunc.Func
 
 	mu       sync.Mutex
 	outcome  outcome
@@ -41,10 +42,10 @@ func newReaderBody(body safejs.Value, ctrl *abortController) (*readerBody, error
 		return nil, err
 	}
 	b := &readerBody{reader: reader, ctrl: ctrl, outcome: newOutcome()}
-	if b.onRead, err = FuncOf(b.read, b.fail); err != nil {
+	if b.onRead, err = jsfunc.FuncOf(b.read, b.fail); err != nil {
 		return nil, err
 	}
-	if b.onFailed, err = FuncOf(b.failed, b.fail); err != nil {
+	if b.onFailed, err = jsfunc.FuncOf(b.failed, b.fail); err != nil {
 		b.onRead.Release()
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func (b *readerBody) read(_ safejs.Value, args []safejs.Value) any {
 		b.mu.Unlock()
 		return nil
 	}
-	value, err := arg0(args).Get("value")
+	value, err := jsfunc.Arg0(args).Get("value")
 	if err == nil && value.IsUndefined() {
 		err = io.EOF
 	}
@@ -114,7 +115,7 @@ func (b *readerBody) failed(_ safejs.Value, args []safejs.Value) any {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.pending--
-	b.outcome.endLocked(jsError("read", arg0(args)))
+	b.outcome.endLocked(jsError("read", jsfunc.Arg0(args)))
 	b.releaseIfDoneLocked()
 	return nil
 }

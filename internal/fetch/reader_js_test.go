@@ -11,20 +11,21 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
 // stream is a ReadableStream whose controller the test drives.
 type stream struct {
 	value, ctrl safejs.Value
-	start       *Func
+	start       *jsfunc.Func
 }
 
 func newStream(t *testing.T) *stream {
 	t.Helper()
 	s := &stream{}
 	var err error
-	s.start, err = FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		s.ctrl = arg0(args)
+	s.start, err = jsfunc.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		s.ctrl = jsfunc.Arg0(args)
 		return nil
 	}, nil)
 	if err != nil {
@@ -112,7 +113,7 @@ func TestReaderBodyKeepsChunksBeforeAnError(t *testing.T) {
 	if got != "a|b|c|d" {
 		t.Errorf("chunks: got %q, want a|b|c|d", got)
 	}
-	var jsErr *Error
+	var jsErr *jsfunc.Error
 	if !errors.As(err, &jsErr) || !strings.Contains(jsErr.Message, "connection broke") {
 		t.Errorf("outcome: got %v, want the stream's error", err)
 	}
@@ -124,7 +125,7 @@ func TestReaderBodyKeepsChunksBeforeAnError(t *testing.T) {
 // TestReaderBodyEnd checks chunks read before Stream, chunks after, the end, and that Close
 // releases the callbacks.
 func TestReaderBodyEnd(t *testing.T) {
-	before := LiveFuncs()
+	before := jsfunc.LiveFuncs()
 	s := newStream(t)
 	b := newTestReaderBody(t, s)
 	s.enqueue(t, "early")
@@ -148,10 +149,10 @@ func TestReaderBodyEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)
-	for LiveFuncs() != before+1 && time.Now().Before(deadline) { // the stream's start stays
+	for jsfunc.LiveFuncs() != before+1 && time.Now().Before(deadline) { // the stream's start stays
 		time.Sleep(5 * time.Millisecond)
 	}
-	if n := LiveFuncs(); n != before+1 {
+	if n := jsfunc.LiveFuncs(); n != before+1 {
 		t.Errorf("live Funcs after Close: %d, want %d", n, before+1)
 	}
 }
@@ -159,7 +160,7 @@ func TestReaderBodyEnd(t *testing.T) {
 // TestReaderBodyCloseWhileReading checks that Close ends Stream (the abort rejects the reads)
 // and releases the callbacks.
 func TestReaderBodyCloseWhileReading(t *testing.T) {
-	before := LiveFuncs()
+	before := jsfunc.LiveFuncs()
 	s := newStream(t)
 	b := newTestReaderBody(t, s)
 	done := make(chan error)
@@ -180,10 +181,10 @@ func TestReaderBodyCloseWhileReading(t *testing.T) {
 		t.Fatal("Stream did not return after Close")
 	}
 	deadline := time.Now().Add(2 * time.Second)
-	for LiveFuncs() != before+1 && time.Now().Before(deadline) {
+	for jsfunc.LiveFuncs() != before+1 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if n := LiveFuncs(); n != before+1 {
+	if n := jsfunc.LiveFuncs(); n != before+1 {
 		t.Errorf("live Funcs after Close: %d, want %d", n, before+1)
 	}
 }

@@ -35,9 +35,9 @@
 // open(id, url, withCredentials, deliver, options, started, abort, reply, link) starts a
 // source, close(id) closes one, stop() is the page's window.stop(). deliver(at, r, lastAt,
 // lastR) receives batches from calls of Go: at and r locate them in the module's memory, r / 2
-// bytes at at, which are ASCII if r is odd (see internal/fetch's Text). reply receives those
+// bytes at at, which are ASCII if r is odd (see internal/wasmabi's Text). reply receives those
 // that come back as the result of the read loop's call into Go instead (internal/fetch's
-// Reply, the module's exports in internal/fetch/export_js.go).
+// Reply, the module's exports in internal/wasmabi).
 //
 // # The options
 //

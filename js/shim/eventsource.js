@@ -168,21 +168,13 @@ class EventSource extends EventTarget {
   }
 
   // HTML §9.2.2 step 15: the constructor fetches at once. While the wasm loads, the shim
-  // starts that first request itself, exactly as the Go side would make it (requestInit in
-  // internal/fetch/fetch_js.go), and hands it over when the Go side runs. Only for sources
-  // without options: their first request may need the Go side (a headers function, say).
+  // starts that first request itself, built as every request of the Go side is (requestInit),
+  // and hands it over when the Go side runs. Only for sources without options: their first
+  // request may need the Go side (a headers function, say).
   #prefetch() {
     const ctrl = new AbortController();
     follow(ctrl, this.#closer.signal); // the Go side takes ctrl over; close() aborts it still
-    const promise = fetch(this.#url, {
-      method: "GET",
-      headers: { Accept: "text/event-stream" },
-      mode: "cors",
-      credentials: this.#withCredentials ? "include" : "same-origin",
-      cache: "no-store",
-      redirect: "follow",
-      signal: ctrl.signal,
-    });
+    const promise = fetch(this.#url, requestInit("GET", "", "", undefined, this.#withCredentials, ctrl.signal));
     promise.catch(() => {}); // the Go side handles a failure
     this.#prefetched = { promise, ctrl };
   }

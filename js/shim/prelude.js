@@ -18,6 +18,7 @@
 //   events.js       the event objects and their dispatch, listener arguments
 //   options.js      the checks of the constructor's options
 //   protocol.js     the decoder of the records the Go side sends (internal/protocol)
+//   request.js      the one builder of the polyfill's requests
 //   eventsource.js  the EventSource class
 //   remote.js       the engine in a worker, for the sources with the worker option: the page's side
 //   install.js      the globals: EventSource, NativeEventSource, window.stop

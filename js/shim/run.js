@@ -10,7 +10,7 @@ const start = async () => {
   }
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const ex = instance.exports;
-  // Text that Go leaves in its memory (see internal/fetch/export_js.go): r / 2 bytes at at,
+  // Text that Go leaves in its memory (see internal/wasmabi): r / 2 bytes at at,
   // all ASCII and few if r is odd. A leading BOM is data: the parser has stripped the
   // stream's own.
   const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -39,11 +39,15 @@ const start = async () => {
       report(msg) { console.error("EventSource (wasm):", msg); },
       // readLoop reads a response body for the Go side (fetch.Transport.ReadLoop): it copies
       // each chunk straight into a Go buffer and has Go parse it, through the module's exports
-      // (see internal/fetch/export_js.go), which costs far less than a call of a Go function;
+      // (see internal/wasmabi), which costs far less than a call of a Go function;
       // the events come back as the call's result, the batch that reply takes. The end of the
       // body goes to fulfilled, a failure to rejected, and so does the abort of the fetch
       // (signal): the loop settles then even where the body does not (Node.js 20, for a body
       // read to its end), and Go releases its callbacks.
+      // request makes each fetch of the Go side from its description (fetch.Transport.Request).
+      request(url, method, headers, lastEventId, body, withCredentials, signal, probe) {
+        return fetch(url, requestInit(method, headers, lastEventId, body, withCredentials, signal, probe));
+      },
       readLoop(body, id, fulfilled, rejected, reply, signal) {
         let at = 0; // the Go buffer, of bufferSize bytes
         const write = (chunk) => {

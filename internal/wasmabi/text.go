@@ -1,9 +1,9 @@
-package fetch
+package wasmabi
 
 import "encoding/binary"
 
 // textResult is how Go tells the shim of text that it leaves in the module's memory for the
-// shim to decode (a reply, see export_js.go, or an argument of a call, see [Text]): its length
+// shim to decode (a reply, see exports_js.go, or an argument of a call, see [Text]): its length
 // times two, plus one if it is at most shortText bytes, all ASCII, which the shim decodes with
 // one call of String.fromCharCode; 0 for none.
 func textResult(p []byte) int {

@@ -1,14 +1,13 @@
 //go:build js && wasm
 
-package fetch
+package wasmabi
 
 import (
-	"fmt"
 	"sync"
 	"unsafe"
 )
 
-// The shim's read loop (Transport.ReadLoop) hands each chunk of a body to Go without a js.Func:
+// The shim's read loop (internal/fetch's Transport.ReadLoop) hands each chunk of a body to Go without a js.Func:
 // a call of a js.Func from JavaScript costs tens of microseconds (an event object, half a dozen
 // property reads into Go, a finalizer per JavaScript value, a round of the scheduler), which is
 // more than the chunk's parsing. Instead the loop calls functions that the module exports, with
@@ -38,15 +37,33 @@ import (
 // consumer they call (core's parser and the shim's batch handler) only computes and calls into
 // JavaScript.
 
-// loopBodies are the bodies read by the shim's loop, by the number handed to it.
+// A Loop is a body that the shim's read loop reads (internal/fetch's loopBody), as the exports
+// see it. Neither method may block: they run inside an export (see above).
+type Loop interface {
+	// Buffer returns a buffer of n bytes into which the loop copies the chunks that fit, or
+	// nil when they are to go to the body's fulfilled callback instead (the body is closing, or
+	// has failed, or is busy).
+	Buffer(n int) []byte
+	// Chunk hands the first n bytes of that buffer to the body's consumer, which may Reply.
+	// It reports false when goroutines have work to do (the consumer panicked, say); the loop
+	// then wakes them.
+	Chunk(n int) bool
+}
+
+// The loops, by the number handed to the shim's loop, and the reply of the consumer that runs
+// inside eventsource_chunk: the package's state, which the exports, called by number from
+// JavaScript, need.
 var (
-	loopMu     sync.Mutex
-	loopBodies = make(map[int32]*loopBody)
-	loopLast   int32
+	loopMu   sync.Mutex
+	loops    = make(map[int32]Loop)
+	loopLast int32
+
+	replying bool   // a consumer runs inside eventsource_chunk
+	replied  []byte // its reply, if it made one
 )
 
-// registerLoop gives b a number for the read loop.
-func registerLoop(b *loopBody) int32 {
+// Register gives l a number for the read loop, by which the exports find it.
+func Register(l Loop) int32 {
 	loopMu.Lock()
 	defer loopMu.Unlock()
 	for {
@@ -54,34 +71,30 @@ func registerLoop(b *loopBody) int32 {
 		if loopLast <= 0 {
 			loopLast = 1
 		}
-		if loopBodies[loopLast] == nil {
-			loopBodies[loopLast] = b
+		if loops[loopLast] == nil {
+			loops[loopLast] = l
 			return loopLast
 		}
 	}
 }
 
-// unregisterLoop forgets the number of a body whose loop has ended.
-func unregisterLoop(id int32) {
+// Unregister forgets the number of a loop that has ended (0: none).
+func Unregister(id int32) {
 	if id == 0 {
 		return
 	}
 	loopMu.Lock()
-	delete(loopBodies, id)
+	delete(loops, id)
 	loopMu.Unlock()
 }
 
-// lockLoopBody returns the body numbered id, locked, or nil if there is none or it is busy.
-func lockLoopBody(id int32) *loopBody {
+// lookup returns the loop numbered id, or nil if there is none or the table is busy.
+func lookup(id int32) Loop {
 	if !loopMu.TryLock() {
 		return nil
 	}
-	b := loopBodies[id]
-	loopMu.Unlock()
-	if b == nil || !b.mu.TryLock() {
-		return nil
-	}
-	return b
+	defer loopMu.Unlock()
+	return loops[id]
 }
 
 // chunkBuffer is eventsource_chunk_buffer: it returns the address of a buffer of n bytes into
@@ -89,18 +102,15 @@ func lockLoopBody(id int32) *loopBody {
 //
 //go:wasmexport eventsource_chunk_buffer
 func chunkBuffer(id, n int32) uint32 {
-	b := lockLoopBody(id)
-	if b == nil {
+	l := lookup(id)
+	if l == nil || n <= 0 {
 		return 0
 	}
-	defer b.mu.Unlock()
-	if n <= 0 || b.closed || b.outcome.ended || b.consume == nil {
+	buf := l.Buffer(int(n))
+	if buf == nil {
 		return 0
 	}
-	if cap(b.buf) < int(n) {
-		b.buf = make([]byte, n)
-	}
-	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b.buf))))
+	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(buf))))
 }
 
 // chunkWritten is eventsource_chunk: the loop has copied n bytes of body id into the buffer that
@@ -109,36 +119,20 @@ func chunkBuffer(id, n int32) uint32 {
 // none).
 //
 //go:wasmexport eventsource_chunk
-func chunkWritten(id, n int32) (r int32) {
-	b := lockLoopBody(id)
-	if b == nil {
+func chunkWritten(id, n int32) int32 {
+	l := lookup(id)
+	if l == nil || n < 0 {
 		return -1 // not reached: nothing else runs while the loop calls
 	}
-	if b.closed || b.outcome.ended || b.consume == nil || int(n) > cap(b.buf) || n < 0 {
-		// A body that is closing or has failed drops what comes after.
-		b.mu.Unlock()
-		return 0
-	}
-	data, consume := b.buf[:n], b.consume
-	b.mu.Unlock()
 	replying, replied = true, nil
-	defer func() {
-		replying = false
-		if p := recover(); p != nil {
-			replied = nil
-			b.fail(fmt.Errorf("eventsource: panic in callback: %v", p))
-			r = -1
-		}
-	}()
-	consume(data)
+	ok := l.Chunk(int(n))
+	replying = false
+	if !ok {
+		replied = nil
+		return -1
+	}
 	return replyResult(replied)
 }
-
-// replying is set while a consumer runs inside eventsource_chunk; replied is its reply.
-var (
-	replying bool
-	replied  []byte
-)
 
 // Reply hands p back to the read loop as the outcome of the chunk being consumed, when the
 // consumer runs inside the loop's call of eventsource_chunk (see above): the loop passes p,
@@ -165,8 +159,8 @@ func replyAddress() uint32 {
 // Text returns where p is in the module's memory and textResult's r for it, for a JavaScript
 // function that decodes p from there as the read loop decodes a reply (see above), during the
 // call that passes them. Text passed so costs no JavaScript string made by wasm_exec.js, which
-// Go's table of JavaScript values would hold until a collection (see collect_js.go), and whose
-// decoder drops a leading BOM. p must stay unchanged and reachable until the call returns.
+// Go's table of JavaScript values would hold until a collection, and whose decoder drops a
+// leading BOM. p must stay unchanged and reachable until the call returns.
 func Text(p []byte) (addr uint32, r int) {
 	if len(p) == 0 {
 		return 0, 0
