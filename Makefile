@@ -40,6 +40,7 @@ test-browser: build
 fuzz:
 	go test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/parse
 	go test -run XXX -fuzz '^FuzzUTF8$$' -fuzztime $(FUZZTIME) ./internal/parse
+	go test -run XXX -fuzz '^FuzzParseHTTPDate$$' -fuzztime $(FUZZTIME) ./internal/core
 
 # The polyfill against Chromium's own EventSource, in headless Chromium (cmd/bench): a table of
 # medians on stdout, every sample in bench.json. BENCHFLAGS=-quick for a short run.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh: builds what a site serves into web/:
 #   eventsource.js    the shim: the files of js/shim/, in the order of shim_files, joined inside
-#                     one function (they share its scope)
+#                     one function (they share its scope), without their comment lines
 #   eventsource.wasm  the Go side (wasm/), GOOS=js GOARCH=wasm, stripped, optimized by wasm-opt
 #   wasm_exec.js      the Go toolchain's own glue, copied from the Go in use
 # plus .gz and .br copies of each, for servers that send them with Content-Encoding.
@@ -17,11 +17,13 @@ trap 'rm -rf "$tmp"' EXIT
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.wasm" ./wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
 shim_files=(prelude clock load engine events options protocol request eventsource remote install body run host)
+# The comments stay in the sources: the joined file drops the lines that are only a comment,
+# and blank lines (no line of the shim is inside a multi-line string).
 {
-  printf '"use strict";\n(() => {\n'
+  printf '// eventsource.js: the EventSource polyfill, joined by build.sh from js/shim/ (see\n'
+  printf '// prelude.js there), where its comments are.\n"use strict";\n(() => {\n'
   for f in "${shim_files[@]}"; do
-    cat "js/shim/$f.js"
-    printf '\n'
+    sed -e '/^[[:space:]]*\/\//d' -e '/^[[:space:]]*$/d' "js/shim/$f.js"
   done
   printf '})();\n'
 } >"$tmp/eventsource.js"

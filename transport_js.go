@@ -4,5 +4,6 @@ package eventsource
 
 import "github.com/ssewasm/eventsource/internal/fetch"
 
-// defaultTransport is the host's fetch() in WebAssembly.
-func defaultTransport() Transport { return &fetch.Transport{} }
+// defaultTransport is the host's fetch() in WebAssembly, with requests built in Go (a program
+// has no shim to build them).
+func defaultTransport() Transport { return &fetch.Transport{Init: fetch.RequestInit} }

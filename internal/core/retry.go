@@ -78,10 +78,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if secs, err := strconv.ParseUint(v, 10, 63); err == nil {
 		return time.Duration(min(secs, uint64(math.MaxInt64/int64(time.Second)))) * time.Second
 	}
-	for _, layout := range []string{time.RFC1123, time.RFC850, time.ANSIC} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return max(0, t.Sub(now))
-		}
+	if t, ok := parseHTTPDate(v); ok {
+		return max(0, t.Sub(now))
 	}
 	return 0
 }

@@ -35,8 +35,12 @@ type Transport struct {
 	// byteString); body is a Uint8Array or undefined; probe is undefined, or the mode of the
 	// CORS probe ("no-cors", or "same-origin", which follows no redirect). The shim's builds
 	// the one RequestInit of the polyfill's requests, its first request's too (js/shim/
-	// request.js). Without it, fetch() is called with requestInit's.
+	// request.js). Without it, fetch() is called with Init's.
 	Request safejs.Value
+	// Init builds the RequestInit of req (or of its probe) when Request is not a function:
+	// RequestInit, which the Go API sets (a program that has no shim). The polyfill does not
+	// set it, so that its wasm does not carry a second builder.
+	Init func(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error)
 	// Link, if it is a JavaScript function, is called with the AbortController of each fetch,
 	// which it may abort too; every fetch aborts its controller when it ends. The shim's aborts
 	// it on the source's close(), so that the fetch in progress ends at once, in JavaScript,
@@ -134,10 +138,13 @@ func (t *Transport) start(ctx context.Context, req *core.Request, probe ...strin
 		return nil, safejs.Value{}, err
 	}
 	var promise safejs.Value
-	if t.Request.Type() == safejs.TypeFunction {
+	switch {
+	case t.Request.Type() == safejs.TypeFunction:
 		promise, err = t.describe(req, ctrl.signal, probe...)
-	} else {
-		promise, err = callFetch(req, ctrl.signal, probe...)
+	case t.Init != nil:
+		promise, err = t.callFetch(req, ctrl.signal, probe...)
+	default:
+		err = errors.New("no request builder (Transport.Request or Init)")
 	}
 	if err != nil {
 		ctrl.stop()
@@ -179,24 +186,24 @@ func description(req *core.Request, signal safejs.Value, probe ...string) ([]any
 	return []any{req.URL, req.Method, headers.String(), byteString(req.LastEventID), body, req.WithCredentials, signal, mode}, nil
 }
 
-// callFetch calls fetch() for req (or its probe) with requestInit's RequestInit.
-func callFetch(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
+// callFetch calls fetch() for req (or its probe) with t.Init's RequestInit.
+func (t *Transport) callFetch(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
 	fetch, err := safejs.Global().Get("fetch")
 	if err != nil || fetch.Type() != safejs.TypeFunction {
 		return safejs.Value{}, errors.New("fetch() is not available in this JavaScript environment")
 	}
-	init, err := requestInit(req, signal, probe...)
+	init, err := t.Init(req, signal, probe...)
 	if err != nil {
 		return safejs.Value{}, fmt.Errorf("building the request: %w", err)
 	}
 	return fetch.Invoke(req.URL, init)
 }
 
-// requestInit builds fetch()'s RequestInit for req, or for its CORS probe when probe names its
+// RequestInit builds fetch()'s RequestInit for req, or for its CORS probe when probe names its
 // mode, as the shim's requestInit does (js/shim/request.js, which builds every request of the
-// polyfill): this one serves the Go API compiled to wasm, which has no shim, and is tested to
-// build the same (TestRequestInitMatchesTheShim).
-func requestInit(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
+// polyfill): this one serves the Go API compiled to wasm, which has no shim (Transport.Init),
+// and is tested to build the same (TestRequestInitMatchesTheShim).
+func RequestInit(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error) {
 	if len(probe) != 0 {
 		init := map[string]any{"mode": probe[0], "credentials": credentials(req), "cache": "no-store"}
 		if probe[0] == "same-origin" {

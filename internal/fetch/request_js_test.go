@@ -11,7 +11,7 @@ import (
 	"github.com/ssewasm/eventsource/internal/core"
 )
 
-// TestRequestInitMatchesTheShim checks that requestInit, the Go API's builder of RequestInits,
+// TestRequestInitMatchesTheShim checks that RequestInit, the Go API's builder of RequestInits,
 // builds what the shim's (js/shim/request.js), which builds every request of the polyfill,
 // builds from the description Transport.Request gets, for requests of every kind.
 func TestRequestInitMatchesTheShim(t *testing.T) {
@@ -66,7 +66,7 @@ func TestRequestInitMatchesTheShim(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			goInit, err := requestInit(&tt.req, ctrl.signal, tt.probe...)
+			goInit, err := RequestInit(&tt.req, ctrl.signal, tt.probe...)
 			if err != nil {
 				t.Fatal(err)
 			}
