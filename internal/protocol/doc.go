@@ -39,6 +39,26 @@
 // that come back as the result of the read loop's call into Go instead (internal/fetch's
 // Reply, the module's exports in internal/wasmabi).
 //
+// # Carried by postMessage
+//
+// A source made with the worker option runs in the page's engine worker (js/shim/remote.js on
+// the page's side, host.js on the worker's), which calls open, close and stop as the page's
+// shim does, and the same batches cross by postMessage, one message each:
+//
+//	page → worker  {op: "open", id, url, withCredentials, options}   options as the shim
+//	                   checked them, with headers true for a headers function (which stays in
+//	                   the page) and no signal (the page closes the source)
+//	               {op: "close", sources: [[id, wasOpen], ...]}      close() of those, together
+//	               {op: "stop"}                                      the page's window.stop()
+//	               {op: "headers", n, pairs} / {op: "headers", n, error}  a function's answer
+//	               {op: "stats", n}                                  what its Go side holds
+//	worker → page  {id, batch, last}                                 records of source id
+//	               {op: "headers", id, n}                            call source id's function
+//	               {op: "fail", id, reason}                          source id cannot start
+//	               {op: "stats", n, value}
+//	               {op: "gone", reason, why}                         its Go side is gone: every
+//	                                                                 source fails with reason
+//
 // # The options
 //
 // options.json lists the options of the constructor beside withCredentials: their names,

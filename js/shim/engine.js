@@ -54,4 +54,19 @@ const closeInGo = (id, closer, open) => {
     }
   });
 };
+// openInGo(id, url, withCredentials, options, pre, receive, link) starts a source on the Go
+// side, with its checked options, the first request if the page started it (pre: {promise,
+// ctrl}) and link (fetch.Transport.Link). receive(batch, last, returned) takes its records
+// (internal/protocol): decoded here from Go's memory during Go's call (deliver), or handed back
+// by the read loop once Go has returned (reply; returned is true). It returns the Go side's
+// error message, if any; a call that throws is a crash (engineDied).
+const openInGo = (id, url, withCredentials, options, pre, receive, link) => {
+  const deliver = (at, r, lastAt, lastR) => receive(text(at, r), lastR ? text(lastAt, lastR) : undefined, false);
+  const reply = (batch) => receive(batch, undefined, true);
+  try {
+    return bridge.open(id, url, withCredentials, deliver, options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, reply, link);
+  } catch (e) {
+    engineDied(e); // this source among the others
+  }
+};
 let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below

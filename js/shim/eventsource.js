@@ -184,16 +184,7 @@ class EventSource extends EventTarget {
     live.add(this);
     const pre = this.#prefetched;
     this.#prefetched = null;
-    // deliver(at, r, lastAt, lastR): a batch and maybe a big event's data, in Go's memory.
-    const deliver = (at, r, lastAt, lastR) => this.#receive(text(at, r), lastR ? text(lastAt, lastR) : undefined, false);
-    let err;
-    try {
-      err = bridge.open(this.#id, this.#url, this.#withCredentials, deliver,
-        this.#options, pre ? pre.promise : undefined, pre ? pre.ctrl : undefined, (batch) => this.#receive(batch, undefined, true),
-        this.#link);
-    } catch (e) {
-      return engineDied(e); // this source among the others
-    }
+    const err = openInGo(this.#id, this.#url, this.#withCredentials, this.#options, pre, (batch, last, returned) => this.#receive(batch, last, returned), this.#link);
     if (err) {
       console.error("EventSource:", err);
       this.#failToLoad();

@@ -1,5 +1,5 @@
-// host.js: when this script runs as a page's engine worker (see remote.js, which lists the
-// messages), it serves the page's commands with its Go side.
+// host.js: when this script runs as a page's engine worker (see remote.js; internal/protocol
+// lists the messages), it serves the page's commands with its Go side.
 
 const host = () => {
   const closers = new Map(); // id → the AbortController that closing the source aborts
@@ -17,9 +17,7 @@ const host = () => {
     } else delete options.headers;
     const closer = new AbortController();
     closers.set(id, closer);
-    const deliver = (at, r, lastAt, lastR) => post({ id, batch: text(at, r), last: lastR ? text(lastAt, lastR) : undefined });
-    const reply = (batch) => post({ id, batch });
-    const err = bridge.open(id, url, withCredentials, deliver, options, undefined, undefined, reply, (ctrl) => follow(ctrl, closer.signal));
+    const err = openInGo(id, url, withCredentials, options, undefined, (batch, last) => post({ id, batch, last }), (ctrl) => follow(ctrl, closer.signal));
     if (err) {
       console.error("EventSource (worker):", err);
       closers.delete(id);

@@ -1,21 +1,8 @@
 // remote.js: the engine in a dedicated worker, for the sources made with the worker option. The
 // page makes one worker, with the first of them, that runs this same script; its Go side runs
 // their connections (host.js), so the page's main thread only dispatches their events. Commands
-// go to it, and records come back (internal/protocol), by postMessage:
-//
-//   page → worker  {op: "open", id, url, withCredentials, options}   options as readOptions
-//                      makes them, but headers is true when there is a headers function,
-//                      which stays in the page, and without signal (the page closes the source)
-//                  {op: "close", sources: [[id, wasOpen], ...]}      close() of those, together
-//                  {op: "stop"}                                      the page's window.stop()
-//                  {op: "headers", n, pairs} or {op: "headers", n, error}   the answer to a call
-//                  {op: "stats", n}                                  what its Go side holds
-//   worker → page  {id, batch, last}                                 records of source id
-//                  {op: "headers", id, n}                            call source id's function
-//                  {op: "fail", id, reason}                          source id cannot start
-//                  {op: "stats", n, value}
-//                  {op: "gone", reason, why}                         its Go side is gone: every
-//                                                                    source fails with reason
+// go to it, and records come back, by postMessage: internal/protocol's documentation lists the
+// messages.
 
 let remote = null; // the page's engine worker, once a source needs it
 const remoteEngine = () => (remote ??= new RemoteEngine());

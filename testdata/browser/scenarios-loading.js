@@ -81,7 +81,8 @@
           seen.push(name + ':' + e.data);
           if (seen.length < 2) return;
           const worker = await stats('worker'), page = stats();
-          report(seen.join(', ') + '; sources in the worker: ' + worker.sources + ', on the page: ' + (page ? page.sources : 'none'));
+          // Two connections: their messages come in either order.
+          report(seen.sort().join(', ') + '; sources in the worker: ' + worker.sources + ', on the page: ' + (page ? page.sources : 'none'));
         };
         es.onerror = (e) => {
           seen.push(name + ':error(' + es.readyState + '):' + e.reason);
