@@ -68,6 +68,11 @@ export interface EventSourceInit {
   lastEventIdParam?: string;
   /** Run the connection in the page's engine worker, one for all such sources of the page. */
   worker?: boolean;
+  /**
+   * Share one connection with the sources of every page of the origin that have the same URL,
+   * credentials mode and options (in a SharedWorker); headers then only as an object or a Headers.
+   */
+  shared?: boolean;
 }
 
 export interface EventSourceEventMap {

@@ -16,6 +16,7 @@ const init: EventSourceInit = {
   signal: new AbortController().signal,
   lastEventIdParam: "lastEventId",
   worker: true,
+  shared: false,
 };
 const es = new EventSource(new URL("https://example.com/updates"), init);
 new EventSource("/updates", { headers: async () => new Headers({ "X-Token": "t" }), body: "{}", method: "PUT" });
@@ -50,6 +51,7 @@ es.close();
 
 // @ts-expect-error: idleTimeout is a number of milliseconds
 new EventSource("/updates", { idleTimeout: "30s" });
+new EventSource("/updates", { shared: true, headers: new Headers({ "X-Token": "t" }) });
 // @ts-expect-error: there is no such option
 new EventSource("/updates", { retries: 3 });
 // @ts-expect-error: retry takes no unknown member

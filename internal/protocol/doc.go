@@ -41,18 +41,27 @@
 //
 // # Carried by postMessage
 //
-// A source made with the worker option runs in the page's engine worker (js/shim/remote.js on
-// the page's side, host.js on the worker's), which calls open, close and stop as the page's
-// shim does, and the same batches cross by postMessage, one message each:
+// A source made with the worker option runs in the page's engine worker, and one made with the
+// shared option in the origin's shared engine worker, a port for each page (js/shim/remote.js
+// on the page's side, host.js on the worker's), which calls open, close and stop as the page's
+// shim does, and the same batches cross by postMessage, one message each; a shared worker
+// sends a connection's batches to each source on it:
 //
 //	page → worker  {op: "open", id, url, withCredentials, options}   options as the shim
 //	                   checked them, with headers true for a headers function (which stays in
-//	                   the page) and no signal (the page closes the source)
+//	                   the page), or with the shared option the header pairs, and no signal
+//	                   (the page closes the source)
+//	               {op: "hello", lock}                               (shared) the page holds the
+//	                                                                 Web Lock lock while it lives
+//	               {op: "bye"}                                       (shared) the page is gone
 //	               {op: "close", sources: [[id, wasOpen], ...]}      close() of those, together
 //	               {op: "stop"}                                      the page's window.stop()
 //	               {op: "headers", n, pairs} / {op: "headers", n, error}  a function's answer
 //	               {op: "stats", n}                                  what its Go side holds
 //	worker → page  {id, batch, last}                                 records of source id
+//	               {id, lastEventId}                                 (shared) source id joins a
+//	                   connection whose stream has this last event ID; then come an "o" record
+//	                   if it is open and the "p" records of a message begun, then the others
 //	               {op: "headers", id, n}                            call source id's function
 //	               {op: "fail", id, reason}                          source id cannot start
 //	               {op: "stats", n, value}

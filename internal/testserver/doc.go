@@ -78,7 +78,8 @@
 // milliseconds (default 0), each "id: I\ndata: tick I" padded with pad extra
 // bytes of data, resuming after the request's Last-Event-ID; retry sets a
 // retry field first; hold and cors work as for /sse. Once every event has
-// been sent, a reconnection gets 204 No Content, which ends the stream.
+// been sent, a reconnection gets 204 No Content, which ends the stream. The log
+// gives each /ticks request the time its response ended (endMs), once it has.
 //
 // /set-cookie?name=N&value=V sets a cookie (Path=/, plus SameSite=S when
 // samesite=S is given and Max-Age=M when maxage=M is given), always with

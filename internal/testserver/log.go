@@ -52,6 +52,22 @@ type Request struct {
 	Hop bool `json:"hop"`
 	// Body is the request body (its first 4 KiB).
 	Body string `json:"body"`
+	// EndMS is when the response of a /ticks request ended (its handler returned: the client
+	// went away, or the stream was done), as milliseconds since the Server was created; 0
+	// while it goes on, and for other requests.
+	EndMS float64 `json:"endMs,omitempty"`
+}
+
+// ended records the end of the response of the request that record numbered n under key.
+func (s *Server) ended(key string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n < 0 || n >= len(s.logs[key]) {
+		return
+	}
+	s.logs[key][n].EndMS = float64(time.Since(s.start).Microseconds()) / 1000
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // Requests returns a copy of the requests recorded under key, oldest first.
@@ -62,12 +78,13 @@ func (s *Server) Requests(key string) []Request {
 }
 
 // record stores r under its key parameter, if it has one, and returns the
-// index of the sequenced spec it should get (see Request.Seq).
-func (s *Server) record(r *http.Request) int {
+// index of the sequenced spec it should get (see Request.Seq) and its own
+// index among the requests under key (-1 without a key).
+func (s *Server) record(r *http.Request) (seq, n int) {
 	q := r.URL.Query()
 	key := q.Get("key")
 	if key == "" {
-		return 0
+		return 0, -1
 	}
 	now := time.Now()
 	req := Request{
@@ -102,17 +119,18 @@ func (s *Server) record(r *http.Request) int {
 	if r.URL.Path == "/sse" && r.Method != http.MethodOptions && !req.Hop && !probe {
 		req.Seq = s.countLocked(key)
 	}
+	n = len(s.logs[key])
 	s.logs[key] = append(s.logs[key], req)
 	close(s.changed)
 	s.changed = make(chan struct{})
 	switch {
 	case probe:
-		return max(0, s.countLocked(key)-1)
+		return max(0, s.countLocked(key)-1), n
 	case req.Seq < 0:
 		// A preflight or hop is served by the spec the next GET would get.
-		return s.countLocked(key)
+		return s.countLocked(key), n
 	}
-	return req.Seq
+	return req.Seq, n
 }
 
 // countLocked returns how many requests under key counted for sequencing.

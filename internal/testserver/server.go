@@ -68,9 +68,11 @@ func (s *Server) Done() <-chan struct{} { return s.done }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/sse":
-		s.serveSSE(w, r, s.record(r))
+		seq, _ := s.record(r)
+		s.serveSSE(w, r, seq)
 	case "/ticks":
-		s.record(r)
+		_, n := s.record(r)
+		defer s.ended(r.URL.Query().Get("key"), n)
 		s.serveTicks(w, r)
 	case "/log":
 		s.serveLog(w, r)

@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -491,6 +492,42 @@ func TestTicks(t *testing.T) {
 				t.Errorf("got %d %q, want %d %q", resp.StatusCode, body, tt.status, tt.body)
 			}
 		})
+	}
+}
+
+// TestTicksEnd checks that the log tells when a /ticks response ends: not while it is held,
+// and once the client has gone away.
+func TestTicksEnd(t *testing.T) {
+	srv := New()
+	ts := start(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", ts.URL+"/ticks?key=end&n=1&hold=forever", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if line, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil || line != "id: 1\n" {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	if got := srv.Requests("end"); len(got) != 1 || got[0].EndMS != 0 {
+		t.Fatalf("while held: %+v, want one request without an end", got)
+	}
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := srv.Requests("end")
+		if len(got) == 1 && got[0].EndMS >= got[0].MS {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the client went away: %+v, want an end", got)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

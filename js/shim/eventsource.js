@@ -16,7 +16,7 @@ class EventSource extends EventTarget {
   // #link(ctrl) has close() abort the AbortController of a fetch of the Go side too, until the
   // fetch ends (Go aborts ctrl then) (fetch.Transport.Link).
   #link = (ctrl) => follow(ctrl, this.#closer.signal);
-  #remote = null; // the engine worker that runs the connection, with the worker option (remote.js)
+  #remote = null; // the engine worker that runs the connection, with the worker or shared option (remote.js)
   #records = new Records(); // those received from the Go side, not dispatched yet
   #pumping = false;
   #handlers = { open: null, message: null, error: null };
@@ -61,11 +61,16 @@ class EventSource extends EventTarget {
       }
       signal.addEventListener("abort", () => this.#abort(), { once: true });
     }
-    if (options && options.worker) {
-      if (typeof g.Worker !== "function") throw new TypeError("Failed to construct 'EventSource': option worker: this environment has no Worker");
-      this.#remote = remoteEngine();
+    if (options && options.worker && typeof g.Worker !== "function") {
+      throw new TypeError("Failed to construct 'EventSource': option worker: this environment has no Worker");
+    }
+    // The shared option wins over the worker option; without a shared worker, the worker
+    // option still holds.
+    if (options && ((options.shared && (this.#remote = sharedEngine())) || (options.worker && (this.#remote = remoteEngine())))) {
       this.#started = true;
-      this.#remote.open(this, this.#id, this.#url, withCredentials, options, (batch, last) => this.#receive(batch, last, true));
+      this.#remote.open(this, this.#id, this.#url, withCredentials, options, (batch, last) => this.#receive(batch, last, true), (id) => {
+        this.#records.lastEventId = id;
+      });
     } else if (bridge) this.#start();
     else if (loadError) this.#failToLoad();
     else {

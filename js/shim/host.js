@@ -1,74 +1,211 @@
-// host.js: when this script runs as a page's engine worker (see remote.js; internal/protocol
-// lists the messages), it serves the page's commands with its Go side.
+// host.js: when this script runs as an engine worker (see remote.js; internal/protocol lists
+// the messages), it serves its pages' commands with its Go side: a page's dedicated worker
+// serves that page through its global scope, the origin's shared worker each page through a
+// port of its own.
 
 const host = () => {
-  const closers = new Map(); // id → the AbortController that closing the source aborts
-  const calls = new Map(); // n → {resolve, reject}: headers calls waiting for the page
-  let nextCall = 0;
-  const post = (m) => g.postMessage(m);
-  const open = ({ id, url, withCredentials, options }) => {
-    if (options.headers) {
+  const pages = new Set(); // those served, each {post, sources: Map(id → Connection)}
+  const byKey = new Map(); // the shared connections, by what a source must match to join one
+  let nextConn = 0; // the ids of the Go side's sources, over all pages
+  let gone = false; // the Go side is gone (failed to load, or crashed)
+  const queued = []; // [page, m]: the commands that came before the Go side runs
+
+  // Connection is one source of the Go side and the pages' sources that receive its records:
+  // one, or with the shared option, each source of a page of the origin with the same URL,
+  // credentials mode and options. Of a shared one it follows the records (as js/shim/protocol.js
+  // reads them), so that a source joining it later can be told where the stream is.
+  class Connection {
+    id = ++nextConn;
+    closer = new AbortController(); // closing the connection aborts its fetch
+    subs = new Map(); // page → the ids of its sources on this connection
+    key; // in byKey, if shared
+    open = false; // an "o" record came, and no "e" since
+    origin = "";
+    lastEventId = ""; // of the last "m" record
+    pieces = []; // the "p" records since the last "m", "d" or "x"
+
+    constructor(key) {
+      this.key = key;
+    }
+
+    add(page, id) {
+      if (!this.subs.has(page)) this.subs.set(page, new Set());
+      this.subs.get(page).add(id);
+      page.sources.set(id, this);
+    }
+
+    // join adds page's source id to a shared connection that runs already: it gets the open
+    // event if the connection is open, the stream's last event ID, and the pieces of a long
+    // message that has begun, then the records that follow, as the others do.
+    join(page, id) {
+      this.add(page, id);
+      page.post({ id, lastEventId: this.lastEventId });
+      if (this.open) page.post({ id, batch: `${this.origin}\ro` });
+      for (const piece of this.pieces) page.post({ id, batch: "p", last: piece });
+    }
+
+    // deliver hands a batch of records (and the field beside it) to every source on the
+    // connection.
+    deliver(batch, last) {
+      if (this.key !== undefined) this.#follow(batch, last);
+      for (const [page, ids] of this.subs) for (const id of ids) page.post({ id, batch, last });
+    }
+
+    // #follow reads a batch's records (internal/protocol) for what join needs, and forgets a
+    // connection that has failed (an "e" record without a retry delay): a source made
+    // afterwards starts a new one.
+    #follow(batch, last) {
+      const parts = batch.split("\r");
+      const kinds = parts.pop();
+      if (last !== undefined) parts.push(last);
+      let p = 0;
+      for (const kind of kinds) {
+        switch (kind) {
+          case "o":
+            this.open = true;
+            this.origin = parts[p++];
+            break;
+          case "m":
+            this.lastEventId = parts[p + 1];
+            p += 3;
+            this.pieces = [];
+            break;
+          case "d":
+            p++;
+            this.pieces = [];
+            break;
+          case "p":
+            this.pieces.push(parts[p++]);
+            break;
+          case "x":
+            this.pieces = [];
+            break;
+          case "e":
+            this.open = false;
+            if (parts[p + 3] === "" && byKey.get(this.key) === this) byKey.delete(this.key);
+            p += 5;
+            break;
+        }
+      }
+    }
+
+    // remove takes page's source id off the connection, which closes once none is left.
+    remove(page, id) {
+      const ids = this.subs.get(page);
+      if (!ids || !ids.delete(id)) return;
+      page.sources.delete(id);
+      if (ids.size === 0) this.subs.delete(page);
+      if (this.subs.size) return;
+      if (byKey.get(this.key) === this) byKey.delete(this.key);
+      closeInGo(this.id, this.closer, this.open);
+    }
+  }
+
+  // open starts page's source id, or with the shared option joins the connection that runs it.
+  const open = (page, { id, url, withCredentials, options }) => {
+    let key;
+    if (options.shared) {
+      const { shared, ...rest } = options;
+      key = JSON.stringify([url, withCredentials, rest]);
+      const c = byKey.get(key);
+      if (c) return c.join(page, id);
+    }
+    const c = new Connection(key);
+    if (key !== undefined) {
+      byKey.set(key, c);
+      // Pairs, which the worker keeps: the connection may outlive the page that opened it.
+      const pairs = options.headers;
+      if (pairs) options.headers = () => Promise.resolve(pairs);
+      else delete options.headers;
+    } else if (options.headers) {
       // The page calls the function; the Go side calls this before every request.
-      options.headers = () => new Promise((resolve, reject) => {
-        const n = ++nextCall;
-        calls.set(n, { resolve, reject });
-        post({ op: "headers", id, n });
-      });
+      options.headers = () => page.call(id);
     } else delete options.headers;
-    const closer = new AbortController();
-    closers.set(id, closer);
-    const err = openInGo(id, url, withCredentials, options, undefined, (batch, last) => post({ id, batch, last }), (ctrl) => follow(ctrl, closer.signal));
+    c.add(page, id);
+    const err = openInGo(c.id, url, withCredentials, options, undefined, (batch, last) => c.deliver(batch, last), (ctrl) => follow(ctrl, c.closer.signal));
     if (err) {
       console.error("EventSource (worker):", err);
-      closers.delete(id);
-      post({ op: "fail", id, reason: "internal" });
+      if (byKey.get(key) === c) byKey.delete(key);
+      page.sources.delete(id);
+      page.post({ op: "fail", id, reason: "internal" });
     }
   };
-  const run = (m) => {
+
+  // close: the page closed sources, [id, wasOpen] each; as closeInGo does, the connections of
+  // those that were not open go first, then the others.
+  const close = (page, sources) => {
+    for (const wasOpen of [false, true]) {
+      for (const [id, open] of sources) if (open === wasOpen) page.sources.get(id)?.remove(page, id);
+    }
+  };
+
+  // bye: the page is gone; its sources go with it.
+  const bye = (page) => {
+    pages.delete(page);
+    close(page, [...page.sources.keys()].map((id) => [id, true]));
+  };
+
+  const run = (page, m) => {
     switch (m.op) {
       case "open":
-        return open(m);
+        return open(page, m);
       case "close":
-        // As closeInGo does: the fetches that wait for a connection first, then the others.
-        for (const wasOpen of [false, true]) {
-          for (const [id, open] of m.sources) {
-            const closer = closers.get(id);
-            if (open !== wasOpen || !closer) continue;
-            closers.delete(id);
-            closeInGo(id, closer, false);
-          }
-        }
-        return;
+        return close(page, m.sources);
       case "stop":
         return bridge.stop();
-      case "headers": {
+      case "headers":
+        return page.answer(m);
+      case "stats":
+        return page.post({ op: "stats", n: m.n, value: stats() });
+      case "hello":
+        // The page holds m.lock as long as it lives: once the worker gets it, the page is gone.
+        return g.navigator.locks?.request(m.lock, () => bye(page)).catch(() => {});
+      case "bye":
+        return bye(page);
+    }
+  };
+
+  // serve takes the commands of a page from port (the worker's global scope, or a port of the
+  // shared worker's).
+  const serve = (port) => {
+    const calls = new Map(); // n → {resolve, reject}: headers calls waiting for the page
+    let nextCall = 0;
+    const page = {
+      sources: new Map(),
+      post: (m) => port.postMessage(m),
+      // call has the page call source id's headers function.
+      call: (id) => new Promise((resolve, reject) => {
+        const n = ++nextCall;
+        calls.set(n, { resolve, reject });
+        page.post({ op: "headers", id, n });
+      }),
+      answer: (m) => {
         const call = calls.get(m.n);
         calls.delete(m.n);
         if (m.error !== undefined) call?.reject(new Error(m.error));
         else call?.resolve(m.pairs);
-        return;
+      },
+    };
+    pages.add(page);
+    port.onmessage = (e) => {
+      if (gone || !pages.has(page)) return;
+      if (!bridge) return queued.push([page, e.data]);
+      try {
+        run(page, e.data);
+      } catch (err) {
+        engineDied(err); // which tells the pages
       }
-      case "stats":
-        return post({ op: "stats", n: m.n, value: stats() });
-    }
+    };
   };
-  const queued = []; // commands that came before the Go side runs
-  let gone = false;
-  g.onmessage = (e) => {
-    if (gone) return;
-    if (!bridge) return queued.push(e.data);
-    try {
-      run(e.data);
-    } catch (err) {
-      engineDied(err); // which tells the page
-    }
-  };
+
   goneWatchers.push((reason, why) => {
     gone = true;
-    post({ op: "gone", reason, why: String(why) });
+    for (const page of pages) page.post({ op: "gone", reason, why: String(why) });
   });
   started.then(() => {
-    for (const m of queued.splice(0)) g.onmessage({ data: m });
-  }, () => {}); // goneWatchers tell the page
+    for (const [page, m] of queued.splice(0)) if (!gone && pages.has(page)) run(page, m);
+  }, () => {}); // goneWatchers tell the pages
+  if (hostOf.shared) g.onconnect = (e) => serve(e.ports[0]);
+  else serve(g);
 };
 if (hostOf) host();

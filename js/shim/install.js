@@ -1,10 +1,14 @@
 // install.js: the globals the shim installs.
 
 // For tests: what the Go side holds ({sources, funcs, goroutines, gcs, heap, values: the
-// JavaScript values it references}), or null before it runs; stats("worker") is a promise of
-// what the engine worker's holds (remote.js).
+// JavaScript values it references}), or null before it runs; stats("worker") and
+// stats("shared") are promises of what the engine workers' hold (remote.js).
 Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), {
-  value: (where) => (where === "worker" ? (remote ? remote.stats() : Promise.resolve(null)) : bridge ? stats() : null),
+  value: (where) => {
+    if (!where) return bridge ? stats() : null;
+    const engine = where === "shared" ? sharedRemote : remote;
+    return engine ? engine.stats() : Promise.resolve(null);
+  },
 });
 
 if (g.EventSource) g.NativeEventSource = g.EventSource;
@@ -26,6 +30,7 @@ if (g.document && typeof g.stop === "function") {
         engineDied(err); // and the page's stop() goes on
       }
       if (remote) remote.stop();
+      if (sharedRemote) sharedRemote.stop();
       return nativeStop.call(this);
     },
   }.stop;

@@ -10,13 +10,15 @@ const readOptions = (init) => {
     throw new TypeError(`Failed to construct 'EventSource': option ${name}: ${want}`);
   };
   const o = {};
-  const { headers, method, body, lastEventId, retry, idleTimeout, signal, lastEventIdParam, worker } = init;
+  const { headers, method, body, lastEventId, retry, idleTimeout, signal, lastEventIdParam, worker, shared } = init;
   if (headers !== undefined) {
     if (typeof headers === "function") {
+      if (shared === true) bad("shared", "takes headers as an object or a Headers, not a function (the connection outlives any one page)");
       o.headers = async () => headerPairs(await headers(), bad);
     } else if (headers !== null && typeof headers === "object") {
       const pairs = headerPairs(headers, bad);
       o.headers = () => Promise.resolve(pairs);
+      o.headers.pairs = pairs; // for a shared connection (remote.js)
     } else bad("headers", "must be an object, a Headers or a function");
   }
   if (method !== undefined) {
@@ -66,6 +68,10 @@ const readOptions = (init) => {
   if (worker !== undefined) {
     if (typeof worker !== "boolean") bad("worker", "must be a boolean");
     o.worker = worker;
+  }
+  if (shared !== undefined) {
+    if (typeof shared !== "boolean") bad("shared", "must be a boolean");
+    o.shared = shared;
   }
   return Object.keys(o).length ? o : null;
 };

@@ -20,11 +20,13 @@
 //   protocol.js     the decoder of the records the Go side sends (internal/protocol)
 //   request.js      the one builder of the polyfill's requests
 //   eventsource.js  the EventSource class
-//   remote.js       the engine in a worker, for the sources with the worker option: the page's side
+//   remote.js       the engine in a worker, for the sources with the worker or shared option: the
+//                   page's side
 //   install.js      the globals: EventSource, NativeEventSource, window.stop
 //   body.js         reading a response body with reads pending
 //   run.js          running the Go program, the bridge it calls, failing if it cannot run
-//   host.js         the engine in a worker: the worker's side
+//   host.js         the engine in a worker (a page's, or the origin's shared one): the worker's
+//                   side, which shares a connection among the sources with the shared option
 
 const g = globalThis;
 const marker = Symbol.for("ssewasm.EventSource");

@@ -1,49 +1,104 @@
-// remote.js: the engine in a dedicated worker, for the sources made with the worker option. The
-// page makes one worker, with the first of them, that runs this same script; its Go side runs
-// their connections (host.js), so the page's main thread only dispatches their events. Commands
-// go to it, and records come back, by postMessage: internal/protocol's documentation lists the
-// messages.
+// remote.js: the engine in a worker, the page's side. Sources made with the worker option run
+// in the page's dedicated engine worker, one for the page; those made with the shared option in
+// the origin's shared engine worker, one for all its pages, where the sources of every page
+// with the same URL, credentials mode and options share one connection. Both run this same
+// script (host.js is their side), so the page's main thread only dispatches the events.
+// Commands go to the worker, and records come back, by postMessage: internal/protocol's
+// documentation lists the messages.
 
-let remote = null; // the page's engine worker, once a source needs it
-const remoteEngine = () => (remote ??= new RemoteEngine());
+let remote = null; // the page's dedicated engine worker, once a source needs it
+let sharedRemote; // the shared one, once a source needs it: null where there is none
+const engineName = (shared) => engineWorkerName + JSON.stringify({ wasm: wasmURL.href, exec: execURL.href, shared });
 
+const remoteEngine = () => {
+  if (remote) return remote;
+  const name = engineName(false);
+  let worker;
+  try {
+    try {
+      worker = new Worker(scriptURL, { name });
+    } catch {
+      // A script from another origin (a CDN) cannot be a worker's, but a worker can import it.
+      const trampoline = new Blob([`importScripts(${JSON.stringify(scriptURL)});`], { type: "text/javascript" });
+      worker = new Worker(URL.createObjectURL(trampoline), { name });
+    }
+  } catch (e) {
+    console.error("EventSource polyfill: could not start its worker:", e);
+  }
+  return (remote = new RemoteEngine(worker, worker, false));
+};
+
+// sharedEngine returns the origin's shared engine worker, or null where the browser has no
+// SharedWorker or cannot start one from this script (a script from another origin: a blob:
+// URL, as for the dedicated worker, would be each page's own): the sources with the shared
+// option then get a connection each, as without it.
+const sharedEngine = () => {
+  if (sharedRemote !== undefined) return sharedRemote;
+  try {
+    const w = new g.SharedWorker(scriptURL, { name: engineName(true) });
+    sharedRemote = new RemoteEngine(w.port, w, true);
+  } catch (e) {
+    console.warn("EventSource polyfill: no shared worker here, so sources with the shared option do not share their connections:", e);
+    sharedRemote = null;
+  }
+  return sharedRemote;
+};
+
+// RemoteEngine is the page's side of an engine worker: port carries the messages (the worker
+// itself, or a shared worker's port), errors fires its error events; undefined when it could
+// not start.
 class RemoteEngine {
-  #worker;
+  #port;
+  #shared;
   #sources = new Map(); // id → {es, receive, headers}: those open in the worker
   #gone = ""; // the reason the sources fail, once the worker has failed
   #closing = []; // [id, wasOpen] of the sources close() closed in this task
   #calls = new Map(); // n → resolve, of stats calls
   #nextCall = 0;
 
-  constructor() {
-    const name = engineWorkerName + JSON.stringify({ wasm: wasmURL.href, exec: execURL.href });
-    try {
-      try {
-        this.#worker = new Worker(scriptURL, { name });
-      } catch {
-        // A script from another origin (a CDN) cannot be a worker's, but a worker can import it.
-        const trampoline = new Blob([`importScripts(${JSON.stringify(scriptURL)});`], { type: "text/javascript" });
-        this.#worker = new Worker(URL.createObjectURL(trampoline), { name });
-      }
-    } catch (e) {
-      console.error("EventSource polyfill: could not start its worker:", e);
+  constructor(port, errors, shared) {
+    this.#shared = shared;
+    if (!port) {
       this.#gone = "internal";
       return;
     }
-    this.#worker.onmessage = (e) => this.#message(e.data);
-    this.#worker.onerror = (e) => {
+    this.#port = port;
+    port.onmessage = (e) => this.#message(e.data);
+    errors.onerror = (e) => {
       e.preventDefault();
       this.#fail("internal", e.message || "the worker failed to load or crashed");
     };
+    if (shared) this.#sayGoodbyes();
+  }
+
+  // #sayGoodbyes has the shared worker forget this page's sources when the page goes: at
+  // pagehide (not for a page kept in the back/forward cache, whose sources stay), and, where
+  // the page holds a Web Lock the worker waits for, when the page is gone some other way (a
+  // crash). The lock is taken before the worker hears of it, so that the worker's request
+  // cannot be granted before the page holds it.
+  #sayGoodbyes() {
+    g.addEventListener("pagehide", (e) => {
+      if (!e.persisted) this.#post({ op: "bye" });
+    });
+    const locks = g.navigator && g.navigator.locks;
+    if (!locks) return; // a page that is not a secure context
+    const lock = `ssewasm-page ${Date.now().toString(36)} ${Math.random().toString(36).slice(2)}`;
+    locks.request(lock, () => {
+      this.#post({ op: "hello", lock });
+      return new Promise(() => {}); // held as long as the page lives
+    }).catch(() => {});
   }
 
   // open starts es's connection (its id, URL, credentials mode and checked options) in the
-  // worker; receive(batch, last) takes its records.
-  open(es, id, url, withCredentials, options, receive) {
+  // worker; receive(batch, last) takes its records, and join(lastEventId) the stream's last
+  // event ID when es joins a shared connection that has one.
+  open(es, id, url, withCredentials, options, receive, join) {
     if (this.#gone) return failSource(es, this.#gone);
-    this.#sources.set(id, { es, receive, headers: options.headers });
+    this.#sources.set(id, { es, receive, join, headers: options.headers });
     const { signal, worker, headers, ...rest } = options;
-    this.#post({ op: "open", id, url, withCredentials, options: { ...rest, headers: !!headers } });
+    // A shared connection takes headers only as pairs (options.js refuses a function): the
+    // worker holds them, as any page of the origin may be the one left.
+    this.#post({ op: "open", id, url, withCredentials, options: { ...rest, headers: options.shared ? headers && headers.pairs : !!headers } });
   }
 
   // close ends source id in the worker; those closed in one task go in one message, so that
@@ -54,8 +109,12 @@ class RemoteEngine {
     if (this.#closing.push([id, wasOpen]) === 1) microtask(() => this.#post({ op: "close", sources: this.#closing.splice(0) }));
   }
 
+  // stop: the page's window.stop(). A dedicated worker's fetches are the page's, which it
+  // aborts; a shared connection goes on for the other pages, and this page's sources on it
+  // fail here.
   stop() {
-    this.#post({ op: "stop" });
+    if (!this.#shared) return this.#post({ op: "stop" });
+    for (const s of [...this.#sources.values()]) abortSource(s.es);
   }
 
   // stats resolves with what the worker's Go side holds (see install.js), or null.
@@ -69,14 +128,16 @@ class RemoteEngine {
   }
 
   #post(m) {
-    if (!this.#gone) this.#worker.postMessage(m);
+    if (!this.#gone) this.#port.postMessage(m);
   }
 
   #message(m) {
     const s = m.id === undefined ? undefined : this.#sources.get(m.id);
     switch (m.op) {
       case undefined:
-        if (s) s.receive(m.batch, m.last);
+        if (!s) return;
+        if (m.lastEventId !== undefined) s.join(m.lastEventId);
+        else s.receive(m.batch, m.last);
         return;
       case "headers": {
         // Called even for a source closed meanwhile: the worker waits for an answer.
@@ -105,8 +166,9 @@ class RemoteEngine {
   #fail(reason, why) {
     if (this.#gone) return;
     this.#gone = reason;
-    console.error("EventSource polyfill: its worker failed; every EventSource with the worker option fails:", why);
-    this.#worker.terminate();
+    console.error(`EventSource polyfill: its ${this.#shared ? "shared " : ""}worker failed; every EventSource with the ${this.#shared ? "shared" : "worker"} option fails:`, why);
+    if (this.#shared) this.#port.close();
+    else this.#port.terminate();
     for (const s of this.#sources.values()) failSource(s.es, reason);
     this.#sources.clear();
     for (const resolve of this.#calls.values()) resolve(null);
