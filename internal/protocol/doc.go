@@ -45,7 +45,9 @@
 // shared option in the origin's shared engine worker, a port for each page (js/shim/remote.js
 // on the page's side, host.js on the worker's), which calls open, close and stop as the page's
 // shim does, and the same batches cross by postMessage, one message each; a shared worker
-// sends a connection's batches to each source on it:
+// sends a connection's batches to each source on it (where there is none, a leader page does,
+// over a BroadcastChannel: js/shim/leader.js, which adds {op: "open", ..., resume:
+// {lastEventId}} for a source that opens again on a new leader from where its stream is):
 //
 //	page → worker  {op: "open", id, url, withCredentials, options}   options as the shim
 //	                   checked them, with headers true for a headers function (which stays in
@@ -59,9 +61,10 @@
 //	               {op: "headers", n, pairs} / {op: "headers", n, error}  a function's answer
 //	               {op: "stats", n}                                  what its Go side holds
 //	worker → page  {id, batch, last}                                 records of source id
-//	               {id, lastEventId}                                 (shared) source id joins a
-//	                   connection whose stream has this last event ID; then come an "o" record
-//	                   if it is open and the "p" records of a message begun, then the others
+//	               {id, lastEventId, at}                             (shared) source id joins a
+//	                   connection: lastEventId is that of its last m record, at the last event
+//	                   ID its stream has come to; then come an "o" record if it is open and the
+//	                   "p" records of a message begun, then the others
 //	               {op: "headers", id, n}                            call source id's function
 //	               {op: "fail", id, reason}                          source id cannot start
 //	               {op: "stats", n, value}

@@ -68,8 +68,16 @@ class EventSource extends EventTarget {
     // option still holds.
     if (options && ((options.shared && (this.#remote = sharedEngine())) || (options.worker && (this.#remote = remoteEngine())))) {
       this.#started = true;
-      this.#remote.open(this, this.#id, this.#url, withCredentials, options, (batch, last) => this.#receive(batch, last, true), (id) => {
-        this.#records.lastEventId = id;
+      const r = this.#records;
+      r.track = true;
+      r.received = options.lastEventId ?? "";
+      this.#remote.open(this, this.#id, this.#url, withCredentials, options, {
+        receive: (batch, last) => this.#receive(batch, last, true),
+        join: (lastEventId, at) => {
+          r.lastEventId = lastEventId;
+          r.received = at;
+        },
+        where: () => r.received,
       });
     } else if (bridge) this.#start();
     else if (loadError) this.#failToLoad();
@@ -254,8 +262,10 @@ class EventSource extends EventTarget {
           if (list === undefined || list.length === 0) continue;
           e = newMessage(r.type, this, r.time, r.data, this.#origin, r.lastEventId);
         } else if (r.kind === "o") {
-          // "Announce the connection": readyState OPEN, fire open.
+          // "Announce the connection": readyState OPEN, fire open. An open source hears it again
+          // only when a new leader page resumes its shared connection (leader.js): no event.
           this.#origin = r.origin;
+          if (this.#readyState === OPEN) continue;
           this.#readyState = OPEN;
           e = newEvent("open", this, r.time);
         } else {

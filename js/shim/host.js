@@ -1,13 +1,15 @@
-// host.js: when this script runs as an engine worker (see remote.js; internal/protocol lists
-// the messages), it serves its pages' commands with its Go side: a page's dedicated worker
-// serves that page through its global scope, the origin's shared worker each page through a
-// port of its own.
+// host.js: the engine serving pages' commands with its Go side (see remote.js; internal/protocol
+// lists the messages): a page's dedicated worker serves that page through its global scope,
+// the origin's shared worker each page through a port of its own, and where there is no shared
+// worker, the leader page the others through a BroadcastChannel (leader.js).
 
-const host = () => {
+// newHost returns {serve(port), stop()}: serve takes a page's commands from port (with
+// postMessage, and onmessage, which it sets); stop closes every connection and serves no more.
+const newHost = () => {
   const pages = new Set(); // those served, each {post, sources: Map(id → Connection)}
   const byKey = new Map(); // the shared connections, by what a source must match to join one
   let nextConn = 0; // the ids of the Go side's sources, over all pages
-  let gone = false; // the Go side is gone (failed to load, or crashed)
+  let gone = false; // the Go side is gone (failed to load, or crashed), or stop() was called
   const queued = []; // [page, m]: the commands that came before the Go side runs
 
   // Connection is one source of the Go side and the pages' sources that receive its records:
@@ -22,10 +24,12 @@ const host = () => {
     open = false; // an "o" record came, and no "e" since
     origin = "";
     lastEventId = ""; // of the last "m" record
+    at; // where the stream is: the last event ID it has come to
     pieces = []; // the "p" records since the last "m", "d" or "x"
 
-    constructor(key) {
+    constructor(key, at) {
       this.key = key;
+      this.at = at;
     }
 
     add(page, id) {
@@ -39,7 +43,7 @@ const host = () => {
     // message that has begun, then the records that follow, as the others do.
     join(page, id) {
       this.add(page, id);
-      page.post({ id, lastEventId: this.lastEventId });
+      page.post({ id, lastEventId: this.lastEventId, at: this.at });
       if (this.open) page.post({ id, batch: `${this.origin}\ro` });
       for (const piece of this.pieces) page.post({ id, batch: "p", last: piece });
     }
@@ -66,7 +70,7 @@ const host = () => {
             this.origin = parts[p++];
             break;
           case "m":
-            this.lastEventId = parts[p + 1];
+            this.lastEventId = this.at = parts[p + 1];
             p += 3;
             this.pieces = [];
             break;
@@ -102,15 +106,25 @@ const host = () => {
   }
 
   // open starts page's source id, or with the shared option joins the connection that runs it.
-  const open = (page, { id, url, withCredentials, options }) => {
+  // A source that resumes on a new leader page (leader.js: resume, {lastEventId}) joins one
+  // whose stream is where its own is, or starts one from there: it misses nothing, and gets
+  // nothing twice (a page that was frozen while it led is behind the others).
+  const open = (page, { id, url, withCredentials, options, resume }) => {
+    page.sources.get(id)?.remove(page, id); // resumed again, on a leader it was on before
     let key;
     if (options.shared) {
       const { shared, ...rest } = options;
       key = JSON.stringify([url, withCredentials, rest]);
-      const c = byKey.get(key);
+      let c = byKey.get(key);
+      if (c && resume && c.at !== resume.lastEventId) {
+        // Not where the source's stream is: the one from there, if any.
+        key = JSON.stringify([url, withCredentials, rest, resume.lastEventId]);
+        c = byKey.get(key);
+      }
       if (c) return c.join(page, id);
     }
-    const c = new Connection(key);
+    if (resume) options.lastEventId = resume.lastEventId;
+    const c = new Connection(key, options.lastEventId ?? "");
     if (key !== undefined) {
       byKey.set(key, c);
       // Pairs, which the worker keeps: the connection may outlive the page that opened it.
@@ -141,8 +155,9 @@ const host = () => {
 
   // bye: the page is gone; its sources go with it.
   const bye = (page) => {
-    pages.delete(page);
+    if (!pages.delete(page)) return;
     close(page, [...page.sources.keys()].map((id) => [id, true]));
+    page.gone();
   };
 
   const run = (page, m) => {
@@ -158,8 +173,8 @@ const host = () => {
       case "stats":
         return page.post({ op: "stats", n: m.n, value: stats() });
       case "hello":
-        // The page holds m.lock as long as it lives: once the worker gets it, the page is gone.
-        return g.navigator.locks?.request(m.lock, () => bye(page)).catch(() => {});
+        // The page holds m.lock as long as it lives: once the host gets it, the page is gone.
+        return g.navigator.locks?.request(m.lock, { signal: stopped.signal }, () => bye(page)).catch(() => {});
       case "bye":
         return bye(page);
     }
@@ -173,6 +188,7 @@ const host = () => {
     const page = {
       sources: new Map(),
       post: (m) => port.postMessage(m),
+      gone: () => port.onbye?.(),
       // call has the page call source id's headers function.
       call: (id) => new Promise((resolve, reject) => {
         const n = ++nextCall;
@@ -198,14 +214,32 @@ const host = () => {
     };
   };
 
-  goneWatchers.push((reason, why) => {
+  const stopped = new AbortController(); // stop() aborts the lock requests of hello
+  const watch = (reason, why) => {
     gone = true;
     for (const page of pages) page.post({ op: "gone", reason, why: String(why) });
-  });
+  };
+  goneWatchers.push(watch);
   started.then(() => {
     for (const [page, m] of queued.splice(0)) if (!gone && pages.has(page)) run(page, m);
   }, () => {}); // goneWatchers tell the pages
+
+  // stop: the pages go to another host (a leader page that lost its lead): its connections
+  // close, without a record to the pages.
+  const stop = () => {
+    if (gone) return;
+    gone = true;
+    goneWatchers.splice(goneWatchers.indexOf(watch), 1);
+    stopped.abort();
+    for (const page of [...pages]) {
+      pages.delete(page);
+      for (const [id, c] of [...page.sources]) c.remove(page, id);
+    }
+  };
+  return { serve, stop };
+};
+if (hostOf) {
+  const { serve } = newHost();
   if (hostOf.shared) g.onconnect = (e) => serve(e.ports[0]);
   else serve(g);
-};
-if (hostOf) host();
+}

@@ -11,6 +11,9 @@ Object.defineProperty(EventSource, Symbol.for("ssewasm.stats"), {
   },
 });
 
+// For tests: the leader page of the shared option's sources (leader.js).
+Object.defineProperty(EventSource, Symbol.for("ssewasm.leader"), { value: leaderHook });
+
 if (g.EventSource) g.NativeEventSource = g.EventSource;
 g.EventSource = EventSource;
 

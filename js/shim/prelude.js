@@ -22,6 +22,7 @@
 //   eventsource.js  the EventSource class
 //   remote.js       the engine in a worker, for the sources with the worker or shared option: the
 //                   page's side
+//   leader.js       the shared option without a shared worker: a leader page runs the connections
 //   install.js      the globals: EventSource, NativeEventSource, window.stop
 //   body.js         reading a response body with reads pending
 //   run.js          running the Go program, the bridge it calls, failing if it cannot run

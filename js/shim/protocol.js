@@ -18,6 +18,11 @@ class Records {
   statusText = "";
   retryIn = -1; // e: the reconnection delay in ms, or -1 when the connection failed
   message = ""; // e: the underlying error
+  // With track set, received is the last event ID of the last message pushed, read or not
+  // (where a shared source's stream is: see RemoteEngine's resume), and stays what it was set
+  // to until one comes.
+  track = false;
+  received = "";
   #batches = []; // [{parts, kinds, k, p, time}] not read to their end
   #pieces = ""; // the start of the next message's data
 
@@ -28,6 +33,10 @@ class Records {
     const kinds = parts.pop();
     if (last !== undefined) parts.push(last);
     this.#batches.push({ parts, kinds, k: 0, p: 0, time });
+    if (this.track) {
+      const m = kinds.lastIndexOf("m");
+      if (m >= 0) this.received = parts[fieldsBefore(kinds, m) + 1];
+    }
   }
 
   // clear drops the records not read yet.
@@ -87,3 +96,11 @@ class Records {
     return false;
   }
 }
+
+// fieldsBefore counts the fields of the first n records of kinds.
+const fieldCounts = { o: 1, m: 3, d: 1, p: 1, x: 0, e: 5 };
+const fieldsBefore = (kinds, n) => {
+  let f = 0;
+  for (let i = 0; i < n; i++) f += fieldCounts[kinds[i]];
+  return f;
+};

@@ -28,18 +28,19 @@ const remoteEngine = () => {
   return (remote = new RemoteEngine(worker, worker, false));
 };
 
-// sharedEngine returns the origin's shared engine worker, or null where the browser has no
+// sharedEngine returns the origin's shared engine worker; where the browser has no
 // SharedWorker or cannot start one from this script (a script from another origin: a blob:
-// URL, as for the dedicated worker, would be each page's own): the sources with the shared
-// option then get a connection each, as without it.
+// URL, as for the dedicated worker, would be each page's own), the leader pages' engine
+// (leader.js); where neither can run, null: the sources with the shared option then get a
+// connection each, as without it.
 const sharedEngine = () => {
   if (sharedRemote !== undefined) return sharedRemote;
   try {
     const w = new g.SharedWorker(scriptURL, { name: engineName(true) });
     sharedRemote = new RemoteEngine(w.port, w, true);
   } catch (e) {
-    console.warn("EventSource polyfill: no shared worker here, so sources with the shared option do not share their connections:", e);
-    sharedRemote = null;
+    sharedRemote = leaderEngine();
+    if (!sharedRemote) console.warn("EventSource polyfill: no shared worker here, nor Web Locks and BroadcastChannel, so sources with the shared option do not share their connections:", e);
   }
   return sharedRemote;
 };
@@ -55,6 +56,7 @@ class RemoteEngine {
   #closing = []; // [id, wasOpen] of the sources close() closed in this task
   #calls = new Map(); // n → resolve, of stats calls
   #nextCall = 0;
+  #hello = null; // the hello message of a shared engine's page, once it holds its lock
 
   constructor(port, errors, shared) {
     this.#shared = shared;
@@ -64,7 +66,7 @@ class RemoteEngine {
     }
     this.#port = port;
     port.onmessage = (e) => this.#message(e.data);
-    errors.onerror = (e) => {
+    if (errors) errors.onerror = (e) => {
       e.preventDefault();
       this.#fail("internal", e.message || "the worker failed to load or crashed");
     };
@@ -84,21 +86,31 @@ class RemoteEngine {
     if (!locks) return; // a page that is not a secure context
     const lock = `ssewasm-page ${Date.now().toString(36)} ${Math.random().toString(36).slice(2)}`;
     locks.request(lock, () => {
-      this.#post({ op: "hello", lock });
+      this.#post((this.#hello = { op: "hello", lock }));
       return new Promise(() => {}); // held as long as the page lives
     }).catch(() => {});
   }
 
   // open starts es's connection (its id, URL, credentials mode and checked options) in the
-  // worker; receive(batch, last) takes its records, and join(lastEventId) the stream's last
-  // event ID when es joins a shared connection that has one.
-  open(es, id, url, withCredentials, options, receive, join) {
+  // worker. face.receive(batch, last) takes its records; face.join(lastEventId, at), when es
+  // joins a shared connection, the last event ID of the connection's last message record and
+  // where its stream is (the last event ID it has come to); face.where() where es's stream is,
+  // when it resumes on a new leader page (resume).
+  open(es, id, url, withCredentials, options, face) {
     if (this.#gone) return failSource(es, this.#gone);
-    this.#sources.set(id, { es, receive, join, headers: options.headers });
     const { signal, worker, headers, ...rest } = options;
     // A shared connection takes headers only as pairs (options.js refuses a function): the
     // worker holds them, as any page of the origin may be the one left.
-    this.#post({ op: "open", id, url, withCredentials, options: { ...rest, headers: options.shared ? headers && headers.pairs : !!headers } });
+    const open = { op: "open", id, url, withCredentials, options: { ...rest, headers: options.shared ? headers && headers.pairs : !!headers } };
+    this.#sources.set(id, { es, face, open, headers });
+    this.#post(open);
+  }
+
+  // resume opens every source again on a new host, a leader page that took over from another
+  // (leader.js), from where each is.
+  resume() {
+    if (this.#hello) this.#post(this.#hello);
+    for (const s of this.#sources.values()) this.#post({ ...s.open, resume: { lastEventId: s.face.where() } });
   }
 
   // close ends source id in the worker; those closed in one task go in one message, so that
@@ -136,8 +148,8 @@ class RemoteEngine {
     switch (m.op) {
       case undefined:
         if (!s) return;
-        if (m.lastEventId !== undefined) s.join(m.lastEventId);
-        else s.receive(m.batch, m.last);
+        if (m.lastEventId !== undefined) s.face.join(m.lastEventId, m.at);
+        else s.face.receive(m.batch, m.last);
         return;
       case "headers": {
         // Called even for a source closed meanwhile: the worker waits for an answer.

@@ -14,17 +14,39 @@
   // given, is a script that runs before the polyfill's.
   function frame(t, url, head = '') {
     const el = document.createElement('iframe');
-    const f = { events: [], remove: () => el.remove(), stop: () => el.contentWindow.postMessage('stop', '*') };
+    const f = {
+      events: [],
+      times: [], // when each event came
+      remove: () => el.remove(),
+      tell: (what) => el.contentWindow.postMessage(what, '*'),
+      // gapMax: the longest time between two ticks from the from-th event on.
+      gapMax: (from) => {
+        let max = 0, prev = -1;
+        f.events.forEach((e, i) => {
+          if (i < from || !e.startsWith('tick ')) return;
+          if (prev >= 0) max = Math.max(max, f.times[i] - f.times[prev]);
+          prev = i;
+        });
+        return max;
+      },
+    };
     el.srcdoc = `${head}<script src="/web/eventsource.js"><\/script><script>
       const es = new EventSource(${JSON.stringify(url)}, { shared: true });
       const send = (ev) => parent.postMessage({ sharedFrame: ev }, '*');
       es.onopen = () => send('open(' + es.readyState + ')');
       es.onmessage = (e) => send(e.data + '#' + e.lastEventId);
       es.onerror = (e) => send('error(' + es.readyState + ')' + (es.readyState === 2 ? ':' + e.reason : ''));
-      addEventListener('message', (e) => { if (e.data === 'stop') window.stop(); });
+      const leader = EventSource[Symbol.for('ssewasm.leader')];
+      addEventListener('message', (e) => {
+        if (e.data === 'stop') window.stop();
+        if (e.data === 'who' && leader.leading()) send('leads');
+        if (e.data === 'freeze' && leader.freeze(2000)) send('froze');
+      });
     <\/script>`;
     const onMessage = (e) => {
-      if (e.source === el.contentWindow && e.data && typeof e.data.sharedFrame === 'string') f.events.push(e.data.sharedFrame);
+      if (e.source !== el.contentWindow || !e.data || typeof e.data.sharedFrame !== 'string') return;
+      f.events.push(e.data.sharedFrame);
+      f.times.push(performance.now());
     };
     window.addEventListener('message', onMessage);
     t.cleanup(() => {
@@ -63,16 +85,17 @@
 
   // Ten pages with a shared source on one URL: the server sees one connection; each page gets
   // open, then every event from the one it joined at to the last, each once and in order.
-  scenario('shared.one-connection-for-ten-pages', async (t) => {
+  scenario('shared.one-connection-for-ten-pages', (t) => manyPages(t, ''), { timeout: 30000 });
+  async function manyPages(t, head) {
     if (t.impl !== 'polyfill') return polyfillOnly;
     const key = t.key(), n = 40;
     const url = t.url({ key, n, every: 40, hold: 'forever' }, { path: '/ticks' });
     // Five pages at once, and five more once the stream is under way.
     const pages = [];
     const all = () => pages.map((p, i) => i + ': ' + p.events.join(' ')).join('; ');
-    for (let i = 0; i < 5; i++) pages.push(frame(t, url));
+    for (let i = 0; i < 5; i++) pages.push(frame(t, url, head));
     await until(() => pages[0].events.includes('tick 5#5'), 10000, () => 'tick 5 in the first page: ' + all());
-    for (let i = 0; i < 5; i++) pages.push(frame(t, url));
+    for (let i = 0; i < 5; i++) pages.push(frame(t, url, head));
     await until(() => pages.every((p) => p.events.includes(`tick ${n}#${n}`)), 15000, () => 'tick ' + n + ' in every page: ' + all());
     t.eq((await tickGets(t, key)).length, 1, 'connections the server saw');
     for (const [i, p] of pages.entries()) {
@@ -85,7 +108,7 @@
     const firsts = pages.map((p) => ticks(t, p.events, '')[0]);
     t.ok(firsts.slice(5).every((f) => f > 5), 'the later pages joined a stream under way: first ticks ' + firsts.join(', '));
     t.note('first tick per page: ' + firsts.join(', '));
-  }, { timeout: 30000 });
+  }
 
   // The page whose source started the connection goes away mid-stream: the others keep every
   // event, on the same connection; once the last page is gone, the connection closes. The last
@@ -135,7 +158,7 @@
     const url = t.url({ key, n: 20, every: 40, hold: 'forever' }, { path: '/ticks' });
     const stopped = frame(t, url), other = frame(t, url);
     await until(() => [stopped, other].every((p) => p.events.includes('tick 2#2')), 10000, () => 'tick 2 in both pages');
-    stopped.stop();
+    stopped.tell('stop');
     await until(() => other.events.includes('tick 20#20'), 10000, () => 'tick 20 in the other page: ' + other.events.join(' '));
     const errors = stopped.events.filter((e) => e.startsWith('error'));
     t.eq(errors, ['error(2):aborted'], 'the stopped page\'s errors: ' + stopped.events.join(' '));
@@ -229,4 +252,57 @@
     t.throws(() => new EventSource(url, { shared: 'yes' }), 'TypeError');
     t.track(new EventSource(url, { shared: false, headers: () => ({}) }));
   });
+
+  // Without a shared worker (deleted here, as where the browser has none), the pages elect a
+  // leader with a Web Lock, which runs the connection and relays over a BroadcastChannel.
+  const noSharedWorker = `<script>delete window.SharedWorker;<\/script>`;
+  scenario('shared.leader-one-connection-for-ten-pages', (t) => manyPages(t, noSharedWorker), { timeout: 30000 });
+
+  // The leader page goes away, or acts frozen (for 2 s: it neither answers nor relays) in the
+  // middle of the stream: another page takes the lead and a new connection, with the last
+  // event ID; each page keeps every event, once and in order, with no error and no second
+  // open; the frozen one, once it wakes, closes its connection.
+  for (const how of ['goes-away', 'freezes']) {
+    scenario('shared.leader-' + how, async (t) => {
+      if (t.impl !== 'polyfill') return polyfillOnly;
+      const key = t.key(), n = 50;
+      const url = t.url({ key, n, every: 40, hold: 'forever' }, { path: '/ticks' });
+      const pages = [0, 1, 2].map(() => frame(t, url, noSharedWorker));
+      const all = () => pages.map((p, i) => i + ': ' + p.events.join(' ')).join('; ');
+      await until(() => pages.every((p) => p.events.includes('tick 5#5')), 10000, () => 'tick 5 in every page: ' + all());
+      for (const p of pages) p.tell(how === 'freezes' ? 'freeze' : 'who');
+      await until(() => pages.some((p) => p.events.includes(how === 'freezes' ? 'froze' : 'leads')), 3000, () => 'the leader to answer: ' + all());
+      const leader = pages.find((p) => p.events.includes(how === 'freezes' ? 'froze' : 'leads'));
+      const others = pages.filter((p) => p !== leader);
+      if (how === 'goes-away') leader.remove();
+      const at = Math.min(...others.map((p) => p.events.length - 1)); // the last tick before
+      await until(() => others.every((p) => p.events.includes(`tick ${n}#${n}`)), 15000, () => 'tick ' + n + ' in the other pages: ' + all());
+      for (const [i, p] of others.entries()) {
+        const got = ticks(t, p.events, 'page ' + i);
+        t.eq(got, Array.from({ length: n }, (_, k) => k + 1), 'page ' + i + ': every tick, once, in order');
+        t.eq(p.events.filter((e) => /^(open|error)/.test(e)), ['open(1)'], 'page ' + i + ': one open, no error');
+      }
+      const gets = await tickGets(t, key);
+      const resumedAt = gets[1].headers['Last-Event-Id'];
+      t.ok(+resumedAt >= 5 && +resumedAt < n, 'the second connection resumes from the last event ID: ' + resumedAt);
+      if (how === 'goes-away') t.eq(gets.length, 2, 'connections: the first leader\'s, the second\'s');
+      if (how === 'freezes') {
+        // The frozen page, behind the others when it wakes, catches up on a connection of its own.
+        await until(() => leader.events.includes(`tick ${n}#${n}`), 10000, () => 'tick ' + n + ' in the frozen page: ' + leader.events.join(' '));
+        const all = await tickGets(t, key);
+        t.eq(all.length, 3, 'connections: the first leader\'s, the second\'s, the frozen page\'s');
+        t.eq(all[2].headers['Last-Event-Id'], resumedAt, 'the frozen page\'s connection starts where it was');
+        const deadline = performance.now() + 4000;
+        let first;
+        while (!(first = (await tickGets(t, key))[0]).endMs && performance.now() < deadline) await t.sleep(100);
+        t.ok(first.endMs, 'the frozen leader closes its connection once it wakes');
+        t.eq(leader.events.filter((e) => /^(open|error)/.test(e)), ['open(1)'], 'the frozen page: one open, no error');
+        t.eq(ticks(t, leader.events, 'the frozen page'), Array.from({ length: n }, (_, k) => k + 1), 'the frozen page: every tick, once, in order');
+      }
+      // The longest gap between two ticks in a page that stayed: the failover.
+      const gap = Math.max(...others.map((p) => p.gapMax(at)));
+      if (how === 'freezes') t.ok(gap < 1500, 'a frozen leader is replaced within 1.5 s: the longest gap was ' + Math.round(gap) + ' ms');
+      t.note('Last-Event-ID ' + resumedAt + '; longest gap between two ticks in a page that stayed: ' + Math.round(gap) + ' ms (a tick every 40 ms)');
+    }, { timeout: 30000 });
+  }
 })();
