@@ -17,8 +17,8 @@ import (
 
 // TestDemoInChromium serves the demo and loads it in headless Chromium, in an iframe of a test
 // page that posts the demo's DOM back after a few seconds: the clock must have ticked, the feed
-// must show a chat message, and the flaky stream must have been re-established with
-// Last-Event-ID, all through the polyfill.
+// must show a chat message, the flaky stream must have been re-established with
+// Last-Event-ID, and the shared stream must count one connection, all through the polyfill.
 func TestDemoInChromium(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -60,6 +60,7 @@ func TestDemoInChromium(t *testing.T) {
 		{"a chat message arrived", `<li class="message">[^<]*#0 ada: Has anyone tried`},
 		{"the flaky stream resumed after id 3", `id 4: event 4 \(this connection asked to resume after (&quot;|")3(&quot;|")\)`},
 		{"the reconnection was shown", `error: reconnecting`},
+		{"the shared stream counted one connection", `<li class="message">[^<]*id \d+: 1 connection\(s\) to /shared</li>`},
 	} {
 		if !regexp.MustCompile(want.re).MatchString(dom) {
 			t.Errorf("%s: the page does not match %s; page:\n%s", want.what, want.re, dom)

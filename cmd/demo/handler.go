@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/ssehttp"
@@ -24,7 +25,29 @@ func newHandler(root string, done <-chan struct{}) http.Handler {
 	mux.HandleFunc("GET /clock", func(w http.ResponseWriter, r *http.Request) { clock(w, r, done) })
 	mux.HandleFunc("GET /feed", func(w http.ResponseWriter, r *http.Request) { feed(w, r, done) })
 	mux.HandleFunc("GET /flaky", func(w http.ResponseWriter, r *http.Request) { flaky(w, r, done) })
+	var connections atomic.Int64
+	mux.HandleFunc("GET /shared", func(w http.ResponseWriter, r *http.Request) { shared(w, r, done, &connections) })
 	return mux
+}
+
+// shared counts up from the request's Last-Event-ID every second, with the number of
+// connections to /shared open at the time: the sources of every tab with the shared option
+// share one.
+func shared(w http.ResponseWriter, r *http.Request, done <-chan struct{}, connections *atomic.Int64) {
+	connections.Add(1)
+	defer connections.Add(-1)
+	n, _ := strconv.Atoi(r.Header.Get("Last-Event-ID"))
+	rc := ssehttp.StartStream(w)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		n++
+		fmt.Fprintf(w, "id: %d\ndata: {\"connections\":%d}\n\n", n, connections.Load())
+		rc.Flush()
+		if !wait(r, done, t.C) {
+			return
+		}
+	}
 }
 
 // clock sends the server's time every second.

@@ -167,6 +167,27 @@
     t.eq((await tickGets(t, key)).length, 1, 'connections');
   }, { timeout: 20000 });
 
+  // Eight pages with a shared source on another origin, over HTTP/1.1: one connection, so the
+  // host's other five are free, and the page's own requests there go through (each page's own
+  // source would take all six, and the seventh page would wait).
+  scenario('shared.eight-pages-leave-the-host-usable', async (t) => {
+    if (t.impl !== 'polyfill') return polyfillOnly;
+    if (!SSETest.OTHER) SSETest.fail('no second origin given (other=)');
+    const key = t.key();
+    const url = t.url({ key, n: 1000, every: 100, hold: 'forever', cors: 1 }, { origin: SSETest.OTHER, path: '/ticks' });
+    const pages = [];
+    for (let i = 0; i < 8; i++) pages.push(frame(t, url));
+    await until(() => pages.every((p) => p.events.includes('open(1)') && ticks(t, p.events, '').length), 10000, () => 'a tick in every page: ' + pages.map((p) => p.events.join(' ')).join('; '));
+    const started = performance.now();
+    const resp = await Promise.race([
+      fetch(t.url({ status: 204, cors: 1 }, { origin: SSETest.OTHER })),
+      t.sleep(3000).then(() => SSETest.fail('a request to the host did not get through in 3 s')),
+    ]);
+    t.eq(resp.status, 204, 'the page\'s request to the host');
+    t.eq((await tickGets(t, key)).length, 1, 'connections');
+    t.note('the request took ' + Math.round(performance.now() - started) + ' ms');
+  }, { timeout: 20000 });
+
   // A source made once the stream has begun gets open, then the events from then on, with the
   // stream's last event ID; one made in the middle of a long message gets all of it.
   scenario('shared.a-later-source-joins-the-stream', async (t) => {
