@@ -23,7 +23,7 @@ type bridge struct {
 	js      safejs.Value
 	mu      sync.Mutex
 	sources map[int]*source
-	funcs   []*jsfunc.Func // open, close and stop, never released: they live as long as the page
+	funcs   []*jsfunc.Func // open, close, stop and online, never released: they live as long as the page
 	loop    safejs.Value   // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
 	request safejs.Value   // the shim's request (fetch.Transport.Request), if it has one
 }
@@ -40,10 +40,11 @@ func newBridge(js safejs.Value) *bridge {
 	return &bridge{js: js, sources: make(map[int]*source), loop: loop, request: request}
 }
 
-// install sets bridge.open, bridge.close and bridge.stop, and calls bridge.ready().
+// install sets bridge.open, bridge.close, bridge.stop and bridge.online, and calls
+// bridge.ready().
 func (b *bridge) install() error {
 	served = b
-	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stop": b.stop} {
+	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stop": b.stop, "online": b.online} {
 		f, err := jsfunc.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			result, err := fn(args)
 			if err != nil {
@@ -145,6 +146,17 @@ func (b *bridge) stop([]safejs.Value) (any, error) {
 	defer b.mu.Unlock()
 	for _, s := range b.sources {
 		s.src.Abort()
+	}
+	return nil, nil
+}
+
+// online() is the page's "online" event after an "offline" one: the sources that wait to
+// re-establish their connection under a retry policy reconnect at once (core.Source.Wake).
+func (b *bridge) online([]safejs.Value) (any, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, s := range b.sources {
+		s.src.Wake()
 	}
 	return nil, nil
 }

@@ -2,13 +2,14 @@
 // globalThis.benchConfig, set just before, says which implementation the page uses ("native":
 // the browser's own, kept as NativeEventSource; "polyfill": globalThis.EventSource), whether
 // the polyfill's script was loaded, the page's timeout, whether to measure startup, and whether
-// the polyfill's sources have the worker option (-worker).
+// the polyfill's sources have an option that runs their engine elsewhere (option: "worker",
+// -worker, or "shared", -shared).
 "use strict";
 globalThis.bench = (() => {
   const cfg = globalThis.benchConfig;
   const Impl = cfg.impl === "native" ? globalThis.NativeEventSource || globalThis.EventSource : globalThis.EventSource;
-  // ES is the implementation's constructor, with the worker option when asked for.
-  const ES = cfg.worker ? function (url) { return new Impl(url, { worker: true }); } : Impl;
+  // ES is the implementation's constructor, with the option asked for.
+  const ES = cfg.option ? function (url) { return new Impl(url, { [cfg.option]: true }); } : Impl;
   const stats = () => {
     const f = globalThis.EventSource[Symbol.for("ssewasm.stats")];
     return f ? f() : null;
@@ -33,7 +34,7 @@ globalThis.bench = (() => {
       if (performance.now() - t0 > cfg.timeoutMs) throw new Error("the polyfill's wasm did not start");
       await sleep(4);
     }
-    if (cfg.worker) {
+    if (cfg.option) {
       // The engine worker starts with the first source: a first one, so that it runs already.
       await new Promise((resolve, reject) => {
         const es = new ES("/hello");

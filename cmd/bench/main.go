@@ -52,9 +52,10 @@ type params struct {
 	LatencyEvery  time.Duration `json:"latencyEveryNs"`
 	MemoryEvents  int           `json:"memoryEvents"`  // of 64 B
 	MemoryRepeats int           `json:"memoryRepeats"` // streams after the first, in the same page
-	// Worker gives the polyfill's sources the worker option: the engine runs in a dedicated
-	// worker, and the CPU figures are the page's main thread's (the memory ones the page's).
-	Worker bool `json:"worker"`
+	// Option is the option the polyfill's sources get ("worker" or "shared", or none): the
+	// engine runs in a dedicated or a shared worker, and the CPU figures are the page's main
+	// thread's (the memory ones the page's).
+	Option string `json:"option,omitempty"`
 }
 
 var (
@@ -109,6 +110,7 @@ func run() error {
 	soakN := flag.Int("soak-n", 2000, "with -soak: cycles, and drops, per implementation")
 	soakTimeout := flag.Duration("soak-timeout", 5*time.Minute, "with -soak: time limit of each phase")
 	worker := flag.Bool("worker", false, "give the polyfill's sources the worker option (its CPU figures are then the page's main thread's)")
+	shared := flag.Bool("shared", false, "give the polyfill's sources the shared option (its CPU figures are then the page's main thread's)")
 	flag.Parse()
 
 	p := fullParams
@@ -119,7 +121,14 @@ func run() error {
 		p.Reps = *reps
 	}
 	p.Timeout = *timeout
-	p.Worker = *worker
+	switch {
+	case *worker && *shared:
+		return errors.New("-worker and -shared: give one")
+	case *worker:
+		p.Option = "worker"
+	case *shared:
+		p.Option = "shared"
+	}
 	onlyRe, err := regexp.Compile(*only)
 	if err != nil {
 		return fmt.Errorf("-only: %w", err)
@@ -168,8 +177,8 @@ func run() error {
 	rep.Results.finish(p.BigMiB)
 
 	mode := ""
-	if p.Worker {
-		mode = " with the worker option (CPU: the page's main thread)"
+	if p.Option != "" {
+		mode = " with the " + p.Option + " option (CPU: the page's main thread)"
 	}
 	fmt.Printf("Polyfill (%s)%s vs native EventSource, %s, median of %d, ratio = polyfill/native\n\n", *dist, mode, rep.Chromium, p.Reps)
 	fmt.Print(rep.Results.table())
@@ -200,7 +209,7 @@ func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workloa
 		return "", err
 	}
 	defer srv.close()
-	srv.worker = p.Worker
+	srv.option = p.Option
 	if bin == "" {
 		if bin = browser.Chromium.Find(); bin == "" {
 			return "", errors.New("chromium not found: install it or give -chromium")

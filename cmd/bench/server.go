@@ -30,7 +30,7 @@ type server struct {
 	srv     *http.Server
 	streams map[string]*stream // by workload name, at /events/{name}
 	timeout time.Duration      // the pages' own timeout
-	worker  bool               // the polyfill's sources have the worker option (-worker)
+	option  string             // the option the polyfill's sources have (-worker, -shared), if any
 
 	mu   sync.Mutex
 	sent map[string]tally // what each /ticks stream sent, by its id
@@ -69,7 +69,7 @@ func (s *server) close() { s.srv.Close() }
 // pageConfig is the page's globalThis.benchConfig (see harness.js).
 type pageConfig struct {
 	Impl      string `json:"impl"`
-	Worker    bool   `json:"worker"` // the polyfill's sources have the worker option
+	Option    string `json:"option"` // the option the polyfill's sources have, if any
 	Script    bool   `json:"script"`
 	Startup   bool   `json:"startup"`
 	TimeoutMs int64  `json:"timeoutMs"`
@@ -85,7 +85,10 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "impl must be native or polyfill", http.StatusBadRequest)
 		return
 	}
-	cfg := pageConfig{Impl: impl, Worker: s.worker && impl == "polyfill", Script: impl == "polyfill" || mode != "startup", Startup: mode == "startup", TimeoutMs: s.timeout.Milliseconds()}
+	cfg := pageConfig{Impl: impl, Script: impl == "polyfill" || mode != "startup", Startup: mode == "startup", TimeoutMs: s.timeout.Milliseconds()}
+	if impl == "polyfill" {
+		cfg.Option = s.option
+	}
 	j, err := json.Marshal(cfg)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)

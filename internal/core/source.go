@@ -97,12 +97,13 @@ type Source struct {
 	abortConn atomic.Pointer[context.CancelCauseFunc] // cancels the fetch in progress, if any
 	opened    bool                                    // a response from url has announced the connection
 	done      <-chan struct{}                         // Run's ctx.Done(): once closed, no more events are fired
+	wake      chan struct{}                           // Wake's signal to a reconnection delay (one pending at most)
 }
 
 // NewSource returns the connection of an EventSource created with cfg, in the CONNECTING state.
 // Nothing happens until Run.
 func NewSource(cfg Config, t Transport, h Handler) *Source {
-	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL}
+	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL, wake: make(chan struct{}, 1)}
 	s.flusher, _ = h.(Flusher)
 	if s.reconnect <= 0 {
 		s.reconnect = DefaultReconnectionTime
@@ -165,6 +166,19 @@ var errAborted = errors.New("the page stopped loading")
 func (s *Source) Abort() {
 	if cancel := s.abortConn.Load(); cancel != nil {
 		(*cancel)(errAborted)
+	}
+}
+
+// Wake tells the source that the network is back (the page's "online" event after an
+// "offline" one): if it waits to re-establish its connection under a retry policy (an extension;
+// the standard's reconnection time alone is always waited), it reconnects at once instead of
+// waiting the rest of its backoff. A delay that a response's Retry-After asked for is waited
+// in full, and a wake while no delay is under way is dropped. It is safe to call from any
+// goroutine.
+func (s *Source) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -315,10 +329,21 @@ func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration)
 	// wait some more", which the retry policy's backoff and Retry-After do.
 	t := time.NewTimer(delay)
 	defer t.Stop()
+	var wake <-chan struct{}
+	if s.cfg.Retry != (RetryPolicy{}) && e.retryAfter == 0 {
+		// A wake from before this delay (the network came back while the connection was
+		// still up, or being made) is stale.
+		select {
+		case <-s.wake:
+		default:
+		}
+		wake = s.wake
+	}
 	select {
 	case <-ctx.Done():
 		return false
 	case <-t.C:
+	case <-wake:
 	}
 	// Step 6: "if the EventSource object's readyState attribute is not set to CONNECTING,
 	// then return" — that is, unless close() was called meanwhile.

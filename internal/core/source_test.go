@@ -655,3 +655,43 @@ func TestSourceAbortWhileWaiting(t *testing.T) {
 		t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestSourceWake checks that Wake ends a reconnection delay under a retry policy, and only
+// there: the standard's reconnection time alone, and a Retry-After, are waited in full.
+func TestSourceWake(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		retry   RetryPolicy
+		reply   reply
+		wakeNow bool // the second request comes at once after Wake
+	}{
+		{"retry policy", RetryPolicy{Factor: 2}, reply{err: errors.New("offline")}, true},
+		{"the standard's reconnection time", RetryPolicy{}, reply{err: errors.New("offline")}, false},
+		{"Retry-After", RetryPolicy{RetryHTTP: true}, reply{status: 503, retryAfter: "3600"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := newLog()
+			ft := &fakeTransport{replies: []reply{tt.reply, {holdUntil: true}}}
+			s := NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Hour, Retry: tt.retry}, ft, l)
+			s.Wake() // before any delay: dropped
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan struct{})
+			go func() { s.Run(ctx); close(done) }()
+			<-l.changed // the error: the source waits an hour
+			s.Wake()
+			deadline := time.Now().Add(2 * time.Second)
+			for len(ft.Requests()) < 2 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := len(ft.Requests()) == 2; got != tt.wakeNow {
+				t.Errorf("a second request within 2s of Wake: %v, want %v", got, tt.wakeNow)
+			}
+			cancel()
+			<-done
+		})
+	}
+}

@@ -168,6 +168,8 @@ const newHost = () => {
         return close(page, m.sources);
       case "stop":
         return bridge.stop();
+      case "online":
+        return bridge.online();
       case "headers":
         return page.answer(m);
       case "stats":

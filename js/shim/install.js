@@ -38,4 +38,24 @@ if (g.document && typeof g.stop === "function") {
     },
   }.stop;
 }
+// The "online" event after an "offline" one: the network is back, and sources that wait to
+// re-establish their connection under a retry policy (the retry option) reconnect at once.
+// A page's events, or a worker's (WorkerGlobalScope has them too).
+if (typeof g.addEventListener === "function") {
+  let offline = false;
+  g.addEventListener("offline", () => {
+    offline = true;
+  });
+  g.addEventListener("online", () => {
+    if (!offline) return;
+    offline = false;
+    try {
+      if (bridge) bridge.online();
+    } catch (err) {
+      engineDied(err);
+    }
+    if (remote) remote.online();
+    if (sharedRemote) sharedRemote.online();
+  });
+}
 g[marker] = true;

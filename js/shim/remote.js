@@ -129,6 +129,11 @@ class RemoteEngine {
     for (const s of [...this.#sources.values()]) abortSource(s.es);
   }
 
+  // online: the page's "online" event after an "offline" one (see install.js).
+  online() {
+    this.#post({ op: "online" });
+  }
+
   // stats resolves with what the worker's Go side holds (see install.js), or null.
   stats() {
     if (this.#gone) return Promise.resolve(null);

@@ -126,6 +126,28 @@
     t.ok(gets[1].ms - gets[0].ms >= 950, `reconnection after Retry-After: ${gets[1].ms - gets[0].ms} ms`);
   });
 
+  // With the retry option, the page's "online" event after an "offline" one ends a
+  // reconnection delay at once; a source without the option (the standard's reconnection
+  // time alone) waits it in full, as the browsers' own do. The events are dispatched on the
+  // page, as the browser would fire them.
+  scenario('options.retry-online-reconnects-at-once', async (t) => {
+    if (polyfillOnly(t)) return 'polyfill extension';
+    const withRetry = t.key(), standard = t.key();
+    const seq = [{ body: 'retry: 30000\ndata: a\n\n' }, { body: 'data: b\n\n', hold: 'forever' }];
+    const a = t.record(t.es(t.url({ key: withRetry, seq }), { retry: { factor: 2 } }));
+    const b = t.record(t.es(t.url({ key: standard, seq })));
+    await Promise.all([a.untilCount('error', 1), b.untilCount('error', 1)]);
+    window.dispatchEvent(new Event('online')); // no offline before: nothing happens
+    await t.sleep(300);
+    t.eq((await t.gets(withRetry)).length, 1, 'requests of the source with the retry option after an online event alone');
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(new Event('online'));
+    await a.untilCount('message', 2, 3000);
+    t.eq(a.summary(), '[open(1), message(1):"a", error(0), open(1), message(1):"b"]', 'the source with the retry option');
+    await t.sleep(300);
+    t.eq((await t.gets(standard)).length, 1, 'requests of the source without it (it waits its 30 s)');
+  });
+
   scenario('options.idle-timeout', async (t) => {
     if (polyfillOnly(t)) return 'polyfill extension';
     const key = t.key();
