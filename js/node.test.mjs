@@ -40,6 +40,32 @@ test("the worker option is a TypeError: Node has no Worker", () => {
   assert.throws(() => new EventSource("http://127.0.0.1:1/", { worker: true }), (e) => e instanceof TypeError && /option worker: this environment has no Worker/.test(e.message));
 });
 
+test("the shared option: Node has no shared worker, so each source has a connection of its own", async () => {
+  const k = key();
+  const u = url({ key: k, hold: "forever", body: "data: x\n\n" });
+  const warned = [];
+  const warn = console.warn;
+  console.warn = (...args) => warned.push(args.join(" "));
+  let a, b;
+  try {
+    a = new EventSource(u, { shared: true, headers: { "X-Token": "t" } });
+    b = new EventSource(u, { shared: true, headers: { "X-Token": "t" } });
+  } finally {
+    console.warn = warn;
+  }
+  try {
+    const seen = await Promise.all([record(a, (s) => s.length === 2), record(b, (s) => s.length === 2)]);
+    assert.deepEqual(seen, [["open(1)", `message:x#@${server}`], ["open(1)", `message:x#@${server}`]]);
+    const log = await (await fetch(`${server}/log?key=${k}`)).json();
+    assert.deepEqual(log.map((r) => r.headers["X-Token"]), ["t", "t"], "two requests, with the headers");
+    assert.equal(warned.length, 1, "one warning, once: " + warned.join("; "));
+    assert.match(warned[0], /no SharedWorker/);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 test("receives events, reconnects with Last-Event-ID", async () => {
   const k = key();
   const seq = ["body=" + encodeURIComponent("retry: 20\nid: 1\ndata: one\n\n"),

@@ -321,6 +321,16 @@ func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration)
 	if ctx.Err() != nil {
 		return false
 	}
+	// A wake from before this delay (the network came back while the connection was still
+	// up, or being made) is stale; one from the error event on ends the delay.
+	var wake <-chan struct{}
+	if s.cfg.Retry != (RetryPolicy{}) && e.retryAfter == 0 {
+		select {
+		case <-s.wake:
+		default:
+		}
+		wake = s.wake
+	}
 	// Step 2: queue a task: set readyState to CONNECTING and fire "error".
 	e.WillRetry, e.RetryIn = true, delay
 	s.state.Store(int32(Connecting))
@@ -329,16 +339,6 @@ func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration)
 	// wait some more", which the retry policy's backoff and Retry-After do.
 	t := time.NewTimer(delay)
 	defer t.Stop()
-	var wake <-chan struct{}
-	if s.cfg.Retry != (RetryPolicy{}) && e.retryAfter == 0 {
-		// A wake from before this delay (the network came back while the connection was
-		// still up, or being made) is stale.
-		select {
-		case <-s.wake:
-		default:
-		}
-		wake = s.wake
-	}
 	select {
 	case <-ctx.Done():
 		return false

@@ -255,8 +255,10 @@ func TestReset(t *testing.T) {
 }
 
 // TestShim runs the shim's files that the protocol specifies under Node.js:
-// js/shim/protocol.test.mjs tests the decoder (protocol.js) against testdata/batches.json, and
-// js/shim/options.test.mjs the checks of the options (options.js) against options.json.
+// js/shim/protocol.test.mjs tests the decoder (protocol.js) against testdata/batches.json,
+// js/shim/options.test.mjs the checks of the options (options.js) against options.json, and
+// js/shim/host.test.mjs the engine host (host.js), which carries the records to the pages'
+// sources and shares connections among them.
 func TestShim(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -270,7 +272,7 @@ func TestShim(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	dir := filepath.Join("..", "..", "js", "shim")
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", filepath.Join(dir, "protocol.test.mjs"), filepath.Join(dir, "options.test.mjs"))
+	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", filepath.Join(dir, "protocol.test.mjs"), filepath.Join(dir, "options.test.mjs"), filepath.Join(dir, "host.test.mjs"))
 	cmd.Env = append(os.Environ(), "PROTOCOL_GOLDEN="+golden, "OPTIONS_SCHEMA="+schema)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node --test:\n%s", out)

@@ -69,7 +69,7 @@ class EventSource extends EventTarget {
     if (options && ((options.shared && (this.#remote = sharedEngine())) || (options.worker && (this.#remote = remoteEngine())))) {
       this.#started = true;
       const r = this.#records;
-      r.track = true;
+      r.track = !!options.shared; // for a resume on a new leader page (leader.js)
       r.received = options.lastEventId ?? "";
       this.#remote.open(this, this.#id, this.#url, withCredentials, options, {
         receive: (batch, last) => this.#receive(batch, last, true),

@@ -205,15 +205,18 @@ const newHost = () => {
       },
     };
     pages.add(page);
-    port.onmessage = (e) => {
-      if (gone || !pages.has(page)) return;
-      if (!bridge) return queued.push([page, e.data]);
-      try {
-        run(page, e.data);
-      } catch (err) {
-        engineDied(err); // which tells the pages
-      }
-    };
+    port.onmessage = (e) => handle(page, e.data);
+  };
+
+  // handle runs page's command m, or keeps it until the Go side runs.
+  const handle = (page, m) => {
+    if (gone || !pages.has(page)) return;
+    if (!bridge) return queued.push([page, m]);
+    try {
+      run(page, m);
+    } catch (err) {
+      engineDied(err); // which tells the pages
+    }
   };
 
   const stopped = new AbortController(); // stop() aborts the lock requests of hello
@@ -223,7 +226,7 @@ const newHost = () => {
   };
   goneWatchers.push(watch);
   started.then(() => {
-    for (const [page, m] of queued.splice(0)) if (!gone && pages.has(page)) run(page, m);
+    for (const [page, m] of queued.splice(0)) handle(page, m);
   }, () => {}); // goneWatchers tell the pages
 
   // stop: the pages go to another host (a leader page that lost its lead): its connections

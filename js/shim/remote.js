@@ -35,13 +35,17 @@ const remoteEngine = () => {
 // connection each, as without it.
 const sharedEngine = () => {
   if (sharedRemote !== undefined) return sharedRemote;
-  try {
-    const w = new g.SharedWorker(scriptURL, { name: engineName(true) });
-    sharedRemote = new RemoteEngine(w.port, w, true);
-  } catch (e) {
-    sharedRemote = leaderEngine();
-    if (!sharedRemote) console.warn("EventSource polyfill: no shared worker here, nor Web Locks and BroadcastChannel, so sources with the shared option do not share their connections:", e);
+  let why = "this environment has no SharedWorker";
+  if (typeof g.SharedWorker === "function") {
+    try {
+      const w = new g.SharedWorker(scriptURL, { name: engineName(true) });
+      return (sharedRemote = new RemoteEngine(w.port, w, true));
+    } catch (e) {
+      why = e;
+    }
   }
+  sharedRemote = leaderEngine();
+  if (!sharedRemote) console.warn("EventSource polyfill: sources with the shared option do not share their connections here (no shared worker, nor Web Locks and BroadcastChannel in a page):", why);
   return sharedRemote;
 };
 

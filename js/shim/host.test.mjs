@@ -1,0 +1,174 @@
+// The engine host (host.js) under Node.js, with the Go side stubbed: how it shares connections
+// among pages' sources, what a source joining or resuming one gets, and when a connection
+// closes. Run by internal/protocol's TestShim. Batches are written as internal/protocol
+// specifies them, and what a page gets is read with the shim's own decoder (protocol.js).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+// host.js and protocol.js are parts of the shim, which build.sh joins with the others inside
+// one function: here they run in a function of their own, with what they use from the other
+// files stubbed.
+const source = ["protocol.js", "host.js"].map((f) => readFileSync(new URL(f, import.meta.url), "utf8")).join("\n");
+const load = () => {
+  const go = { opened: [], closed: [] }; // the Go side's sources: {id, url, options, deliver}
+  const stubs = {
+    g: {},
+    hostOf: null, // not a worker: nothing starts by itself
+    bridge: { stop() {}, online() {} },
+    started: Promise.resolve(),
+    goneWatchers: [],
+    engineDied: (e) => {
+      throw e;
+    },
+    stats: () => ({}),
+    follow: () => {},
+    openInGo: (id, url, withCredentials, options, pre, receive) => {
+      go.opened.push({ id, url, withCredentials, options, deliver: (batch, last) => receive(batch, last) });
+    },
+    closeInGo: (id) => go.closed.push(id),
+  };
+  const names = Object.keys(stubs);
+  const make = new Function(...names, `${source}\nreturn { newHost, Records };`);
+  return { go, ...make(...names.map((n) => stubs[n])) };
+};
+
+// page returns a port a host serves, which keeps what the host posts to it: per source id,
+// the records (decoded with Records), and the other messages.
+const page = (host, Records) => {
+  const p = {
+    records: new Map(), // id → Records
+    other: [],
+    postMessage(m) {
+      if (m.op !== undefined) return p.other.push(m);
+      let r = p.records.get(m.id);
+      if (!r) p.records.set(m.id, (r = new Records()));
+      if (m.lastEventId !== undefined) {
+        r.lastEventId = m.lastEventId;
+        r.received = m.at;
+      } else r.push(m.batch, m.last, 0);
+    },
+    send(m) {
+      p.onmessage({ data: m });
+    },
+    // read returns what source id's records say, as short strings.
+    read(id) {
+      const out = [];
+      const r = p.records.get(id);
+      while (r && r.next()) {
+        if (r.kind === "o") out.push("open");
+        else if (r.kind === "m") out.push(`${r.type}:${r.data.length > 20 ? r.data.length + " bytes" : r.data}#${r.lastEventId}`);
+        else out.push(`error:${r.reason}:${r.retryIn}`);
+      }
+      return out;
+    },
+  };
+  host.serve(p);
+  return p;
+};
+
+const url = "http://example.test/sse";
+const open = (id, options = {}, extra = {}) => ({ op: "open", id, url, withCredentials: false, options: { shared: true, ...options }, ...extra });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+// Batches, as internal/protocol specifies them.
+const o = (origin) => `${origin}\ro`;
+const m = (data, id, type = "") => `${type}\r${id}\r${data}\rm`;
+const d = (data) => `${data}\rd`;
+const failed = "http-status\r204\rNo Content\r\rno more\re";
+
+test("sources of two pages with the same URL and options share one connection", async () => {
+  const { go, newHost, Records } = load();
+  const host = newHost();
+  const a = page(host, Records), b = page(host, Records);
+  await tick();
+  a.send(open(1));
+  b.send(open(1));
+  b.send(open(2, { headers: [["x-token", "t"]] }));
+  assert.equal(go.opened.length, 2, "Go sources: one shared, one for the other headers");
+  assert.deepEqual(await go.opened[1].options.headers(), [["x-token", "t"]], "the header pairs reach the Go side");
+  go.opened[0].deliver("http://example.test\r\r1\ra\rom"); // two records in one batch: o, m
+  go.opened[0].deliver(d("b"));
+  assert.deepEqual(a.read(1), ["open", "message:a#1", "message:b#1"]);
+  assert.deepEqual(b.read(1), ["open", "message:a#1", "message:b#1"]);
+  assert.deepEqual(b.read(2), []);
+});
+
+test("a source joining an open connection gets open, the last event ID, and a long message begun", async () => {
+  const { go, newHost, Records } = load();
+  const host = newHost();
+  const a = page(host, Records);
+  await tick();
+  a.send(open(1));
+  const c = go.opened[0];
+  c.deliver(o("http://example.test"));
+  c.deliver(m("a", "7"));
+  c.deliver("p", "x".repeat(30)); // a long message begins
+  const b = page(host, Records);
+  b.send(open(5));
+  c.deliver("p", "y".repeat(30));
+  c.deliver(d("z"));
+  assert.equal(go.opened.length, 1, "one Go source");
+  assert.deepEqual(a.read(1), ["open", "message:a#7", "message:61 bytes#7"]);
+  assert.deepEqual(b.read(5), ["open", "message:61 bytes#7"], "the joiner: open, the whole long message, the stream's last event ID");
+  assert.equal(b.records.get(5).received, "7", "where the joiner's stream is");
+});
+
+test("a connection closes with its last source, and a failed one is not joined", async () => {
+  const { go, newHost, Records } = load();
+  const host = newHost();
+  const a = page(host, Records), b = page(host, Records);
+  await tick();
+  a.send(open(1));
+  b.send(open(1));
+  a.send({ op: "close", sources: [[1, false]] });
+  assert.deepEqual(go.closed, [], "one source left: the connection stays");
+  b.send({ op: "bye" }); // the page goes
+  assert.deepEqual(go.closed, [go.opened[0].id], "the last source gone: the connection closes");
+
+  a.send(open(2));
+  go.opened[1].deliver(failed);
+  const c = page(host, Records);
+  c.send(open(3)); // not on the failed one: a page opens it after the failure
+  assert.equal(go.opened.length, 3, "a source made after a failure gets a new connection");
+  assert.deepEqual(a.read(2), ["error:http-status:-1"]);
+  assert.deepEqual(c.read(3), []);
+  b.send(open(4)); // a page that has said bye is served no more
+  assert.equal(go.opened.length, 3);
+});
+
+test("a source resuming on a new leader joins the connection at its place, or starts one from there", async () => {
+  const { go, newHost, Records } = load();
+  const host = newHost();
+  const a = page(host, Records), b = page(host, Records), late = page(host, Records);
+  await tick();
+  a.send(open(1, {}, { resume: { lastEventId: "7" } }));
+  assert.equal(go.opened[0].options.lastEventId, "7", "the first resumer's connection starts from its last event ID");
+  b.send(open(1, {}, { resume: { lastEventId: "7" } }));
+  assert.equal(go.opened.length, 1, "a resumer at the same place joins");
+  go.opened[0].deliver(o("http://example.test"));
+  go.opened[0].deliver(m("c", "9"));
+  late.send(open(1, {}, { resume: { lastEventId: "7" } })); // it was frozen: behind the others
+  assert.equal(go.opened.length, 2, "a resumer behind the stream gets a connection from its place");
+  assert.equal(go.opened[1].options.lastEventId, "7");
+  late.send(open(1, {}, { resume: { lastEventId: "7" } })); // resumed again: replaces itself
+  assert.equal(go.opened.length, 3, "resumed again: its old connection closes, a new one starts");
+  assert.deepEqual(go.closed, [go.opened[1].id]);
+  const fresh = page(host, Records);
+  fresh.send(open(1)); // a new source, not a resume: from then on, on the main one
+  assert.equal(go.opened.length, 3);
+  go.opened[0].deliver(d("e"));
+  assert.deepEqual(fresh.read(1), ["open", "message:e#9"]);
+});
+
+test("stop closes every connection and serves no more", async () => {
+  const { go, newHost, Records } = load();
+  const host = newHost();
+  const a = page(host, Records);
+  await tick();
+  a.send(open(1));
+  a.send(open(2, { retry: { factor: 2 } }));
+  host.stop();
+  assert.deepEqual(go.closed.sort(), go.opened.map((s) => s.id).sort());
+  a.send(open(3));
+  assert.equal(go.opened.length, 2, "no source opens after stop");
+});
