@@ -5,7 +5,10 @@
 
 // newHost returns {serve(port), stop()}: serve takes a page's commands from port (with
 // postMessage, and onmessage, which it sets); stop closes every connection and serves no more.
-const newHost = () => {
+// With broadcast (a leader page's channel, which every page hears), a connection's records go
+// out once, as {subs, batch, last}, subs listing by port name the ids of each page's sources on
+// it, instead of once to each source.
+const newHost = (broadcast) => {
   const pages = new Set(); // those served, each {post, sources: Map(id → Connection)}
   const byKey = new Map(); // the shared connections, by what a source must match to join one
   let nextConn = 0; // the ids of the Go side's sources, over all pages
@@ -52,6 +55,11 @@ const newHost = () => {
     // connection.
     deliver(batch, last) {
       if (this.key !== undefined) this.#follow(batch, last);
+      if (broadcast) {
+        const subs = {};
+        for (const [page, ids] of this.subs) subs[page.name] = [...ids];
+        return broadcast({ subs, batch, last });
+      }
       for (const [page, ids] of this.subs) for (const id of ids) page.post({ id, batch, last });
     }
 
@@ -188,6 +196,7 @@ const newHost = () => {
     const calls = new Map(); // n → {resolve, reject}: headers calls waiting for the page
     let nextCall = 0;
     const page = {
+      name: port.name, // a page's name on a broadcast channel
       sources: new Map(),
       post: (m) => port.postMessage(m),
       gone: () => port.onbye?.(),

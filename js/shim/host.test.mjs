@@ -34,9 +34,11 @@ const load = () => {
 };
 
 // page returns a port a host serves, which keeps what the host posts to it: per source id,
-// the records (decoded with Records), and the other messages.
-const page = (host, Records) => {
+// the records (decoded with Records), and the other messages. name is its name on a broadcast
+// channel.
+const page = (host, Records, name) => {
   const p = {
+    name,
     records: new Map(), // id → Records
     other: [],
     postMessage(m) {
@@ -171,4 +173,21 @@ test("stop closes every connection and serves no more", async () => {
   assert.deepEqual(go.closed.sort(), go.opened.map((s) => s.id).sort());
   a.send(open(3));
   assert.equal(go.opened.length, 2, "no source opens after stop");
+});
+
+test("with broadcast, a connection's batch goes out once, to the sources of every page on it", async () => {
+  const { go, newHost, Records } = load();
+  const sent = [];
+  const host = newHost((m) => sent.push(m));
+  const a = page(host, Records, "A"), b = page(host, Records, "B");
+  await tick();
+  a.send(open(1));
+  a.send(open(2));
+  b.send(open(7));
+  go.opened[0].deliver(o("http://example.test"));
+  assert.deepEqual(sent, [{ subs: { A: [1, 2], B: [7] }, batch: o("http://example.test"), last: undefined }]);
+  assert.deepEqual(a.read(1), [], "nothing to each page's port: the channel carries it");
+  a.send({ op: "close", sources: [[2, true]] });
+  go.opened[0].deliver(m("x", "1"));
+  assert.deepEqual(sent[1].subs, { A: [1], B: [7] });
 });

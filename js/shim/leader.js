@@ -1,15 +1,17 @@
-// leader.js: sources with the shared option where the browser has no shared worker (Chrome on
-// Android, say): the pages of the origin elect a leader with a Web Lock, and it runs their
-// connections as the shared worker would (a host: host.js), with its own Go side, its
-// commands and records crossing a BroadcastChannel. When the leader goes, its lock goes with
-// it and the next page in line leads; when it stops answering (a frozen page), a page steals
-// its lock. Either way every page opens its sources again on the new leader from where they
-// are (RemoteEngine's resume): an open source stays open, and its connection starts from its
-// last event ID.
+// leader.js: sources with the shared option where the browser has no shared worker (some
+// mobile browsers), or cannot start one from this script: the pages of the origin elect a
+// leader with a Web Lock, and it runs their connections as the shared worker would (a host:
+// host.js), with its own Go side, its commands and records crossing a BroadcastChannel. When
+// the leader goes, its lock goes with it and the next page in line leads; when it stops
+// answering (a frozen page), a page steals its lock. Either way every page opens its sources
+// again on the new leader from where they are (RemoteEngine's resume): an open source stays
+// open, and its connection starts from its last event ID.
 //
 // On the channel: {host, from, m} a page's command m to the leader host; {to, by, m} the
-// leader by's message m to page to; {lead, term} the leader lead announces itself (when it
-// takes the lead, and to a ping); {ping} a page asks who leads.
+// leader by's message m to page to; {by, subs, batch, last} a batch of records of a connection,
+// once for all pages, subs listing the ids of each page's sources on it (by page); {lead,
+// term} the leader lead announces itself (when it takes the lead, and to a ping); {ping} a page
+// asks who leads.
 
 const quietFor = 400; // ms without a word from the leader before a page pings it
 const answerIn = 250; // ms the leader has to answer a ping before a page steals its lock
@@ -51,10 +53,11 @@ class ChannelPort {
     this.#ch.onmessage = (e) => unlessFrozen(() => {
       const d = e.data;
       // What a leader that has lost the lead still sends (it was frozen) is dropped.
-      if (d.to === me && d.by === this.#leader) {
+      if (d.by !== undefined && d.by === this.#leader) {
         this.#heard = now();
         this.#pinged = 0;
-        this.onmessage({ data: d.m });
+        if (d.to === me) this.onmessage({ data: d.m });
+        else if (d.subs && d.subs[me]) for (const id of d.subs[me]) this.onmessage({ data: { id, batch: d.batch, last: d.last } });
       } else if (d.lead !== undefined) this.#lead(d.lead, d.term);
     });
     this.#ch.postMessage({ ping: true });
@@ -173,7 +176,7 @@ const leaderHook = {
 // returns the function that stops it.
 const lead = (name, me, term) => {
   const ch = new BroadcastChannel(name);
-  const host = newHost();
+  const host = newHost((m) => send({ by: me, ...m }));
   const ports = new Map(); // page → its port on the channel
   let stopped = false;
   const send = (m) => unlessFrozen(() => stopped || ch.postMessage(m));
@@ -185,7 +188,7 @@ const lead = (name, me, term) => {
     if (d.host !== me) return;
     let port = ports.get(d.from);
     if (!port) {
-      port = { postMessage: (m) => send({ to: d.from, by: me, m }), onbye: () => ports.delete(d.from) };
+      port = { name: d.from, postMessage: (m) => send({ to: d.from, by: me, m }), onbye: () => ports.delete(d.from) };
       ports.set(d.from, port);
       host.serve(port);
     }
