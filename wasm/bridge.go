@@ -142,23 +142,24 @@ func (b *bridge) close(args []safejs.Value) (any, error) {
 // stop() is the page's window.stop(), which aborts the fetches of the document: every source
 // whose fetch is in progress fails (core.Source.Abort).
 func (b *bridge) stop([]safejs.Value) (any, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, s := range b.sources {
-		s.src.Abort()
-	}
+	b.each((*core.Source).Abort)
 	return nil, nil
 }
 
 // online() is the page's "online" event after an "offline" one: the sources that wait to
 // re-establish their connection under a retry policy reconnect at once (core.Source.Wake).
 func (b *bridge) online([]safejs.Value) (any, error) {
+	b.each((*core.Source).Wake)
+	return nil, nil
+}
+
+// each calls f with every open source's connection.
+func (b *bridge) each(f func(*core.Source)) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, s := range b.sources {
-		s.src.Wake()
+		f(s.src)
 	}
-	return nil, nil
 }
 
 // served is the bridge, for eventsource_stats.

@@ -65,7 +65,15 @@ func (s *Server) ended(key string, n int) {
 	if n < 0 || n >= len(s.logs[key]) {
 		return
 	}
-	s.logs[key][n].EndMS = float64(time.Since(s.start).Microseconds()) / 1000
+	s.logs[key][n].EndMS = s.ms(time.Now())
+	s.changedLocked()
+}
+
+// ms returns t as milliseconds since the Server was created.
+func (s *Server) ms(t time.Time) float64 { return float64(t.Sub(s.start).Microseconds()) / 1000 }
+
+// changedLocked wakes the /log requests that wait for a change.
+func (s *Server) changedLocked() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
@@ -94,7 +102,7 @@ func (s *Server) record(r *http.Request) (seq, n int) {
 		Host:    r.Host,
 		Headers: make(map[string]string),
 		Time:    now,
-		MS:      float64(now.Sub(s.start).Microseconds()) / 1000,
+		MS:      s.ms(now),
 		Seq:     -1,
 		Hop:     q.Get("hop") == "1",
 	}
@@ -121,8 +129,7 @@ func (s *Server) record(r *http.Request) (seq, n int) {
 	}
 	n = len(s.logs[key])
 	s.logs[key] = append(s.logs[key], req)
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.changedLocked()
 	switch {
 	case probe:
 		return max(0, s.countLocked(key)-1), n

@@ -35,10 +35,13 @@ const newHost = (broadcast) => {
       this.at = at;
     }
 
+    #to = null; // with broadcast, the subs of its message: made again after a change of subs
+
     add(page, id) {
       if (!this.subs.has(page)) this.subs.set(page, new Set());
       this.subs.get(page).add(id);
       page.sources.set(id, this);
+      this.#to = null;
     }
 
     // join adds page's source id to a shared connection that runs already: it gets the open
@@ -56,9 +59,11 @@ const newHost = (broadcast) => {
     deliver(batch, last) {
       if (this.key !== undefined) this.#follow(batch, last);
       if (broadcast) {
-        const subs = {};
-        for (const [page, ids] of this.subs) subs[page.name] = [...ids];
-        return broadcast({ subs, batch, last });
+        if (!this.#to) {
+          this.#to = {};
+          for (const [page, ids] of this.subs) this.#to[page.name] = [...ids];
+        }
+        return broadcast({ subs: this.#to, batch, last });
       }
       for (const [page, ids] of this.subs) for (const id of ids) page.post({ id, batch, last });
     }
@@ -106,6 +111,7 @@ const newHost = (broadcast) => {
       const ids = this.subs.get(page);
       if (!ids || !ids.delete(id)) return;
       page.sources.delete(id);
+      this.#to = null;
       if (ids.size === 0) this.subs.delete(page);
       if (this.subs.size) return;
       if (byKey.get(this.key) === this) byKey.delete(this.key);

@@ -33,6 +33,8 @@ const load = () => {
   return { go, ...make(...names.map((n) => stubs[n])) };
 };
 
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 // page returns a port a host serves, which keeps what the host posts to it: per source id,
 // the records (decoded with Records), and the other messages. name is its name on a broadcast
 // channel.
@@ -69,9 +71,18 @@ const page = (host, Records, name) => {
   return p;
 };
 
+// setup loads the host anew (broadcast as newHost takes it), lets its stubbed Go side start,
+// and returns it with the stubbed Go side's record (go) and serve(name), which has it serve a
+// page (a port) named name.
+const setup = async (broadcast) => {
+  const { go, newHost, Records } = load();
+  const host = newHost(broadcast);
+  await tick();
+  return { go, host, serve: (name) => page(host, Records, name) };
+};
+
 const url = "http://example.test/sse";
 const open = (id, options = {}, extra = {}) => ({ op: "open", id, url, withCredentials: false, options: { shared: true, ...options }, ...extra });
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 // Batches, as internal/protocol specifies them.
 const o = (origin) => `${origin}\ro`;
 const m = (data, id, type = "") => `${type}\r${id}\r${data}\rm`;
@@ -79,10 +90,8 @@ const d = (data) => `${data}\rd`;
 const failed = "http-status\r204\rNo Content\r\rno more\re";
 
 test("sources of two pages with the same URL and options share one connection", async () => {
-  const { go, newHost, Records } = load();
-  const host = newHost();
-  const a = page(host, Records), b = page(host, Records);
-  await tick();
+  const { go, serve } = await setup();
+  const a = serve(), b = serve();
   a.send(open(1));
   b.send(open(1));
   b.send(open(2, { headers: [["x-token", "t"]] }));
@@ -96,16 +105,14 @@ test("sources of two pages with the same URL and options share one connection", 
 });
 
 test("a source joining an open connection gets open, the last event ID, and a long message begun", async () => {
-  const { go, newHost, Records } = load();
-  const host = newHost();
-  const a = page(host, Records);
-  await tick();
+  const { go, serve } = await setup();
+  const a = serve();
   a.send(open(1));
   const c = go.opened[0];
   c.deliver(o("http://example.test"));
   c.deliver(m("a", "7"));
   c.deliver("p", "x".repeat(30)); // a long message begins
-  const b = page(host, Records);
+  const b = serve();
   b.send(open(5));
   c.deliver("p", "y".repeat(30));
   c.deliver(d("z"));
@@ -116,10 +123,8 @@ test("a source joining an open connection gets open, the last event ID, and a lo
 });
 
 test("a connection closes with its last source, and a failed one is not joined", async () => {
-  const { go, newHost, Records } = load();
-  const host = newHost();
-  const a = page(host, Records), b = page(host, Records);
-  await tick();
+  const { go, serve } = await setup();
+  const a = serve(), b = serve();
   a.send(open(1));
   b.send(open(1));
   a.send({ op: "close", sources: [[1, false]] });
@@ -129,7 +134,7 @@ test("a connection closes with its last source, and a failed one is not joined",
 
   a.send(open(2));
   go.opened[1].deliver(failed);
-  const c = page(host, Records);
+  const c = serve();
   c.send(open(3)); // not on the failed one: a page opens it after the failure
   assert.equal(go.opened.length, 3, "a source made after a failure gets a new connection");
   assert.deepEqual(a.read(2), ["error:http-status:-1"]);
@@ -139,10 +144,8 @@ test("a connection closes with its last source, and a failed one is not joined",
 });
 
 test("a source resuming on a new leader joins the connection at its place, or starts one from there", async () => {
-  const { go, newHost, Records } = load();
-  const host = newHost();
-  const a = page(host, Records), b = page(host, Records), late = page(host, Records);
-  await tick();
+  const { go, serve } = await setup();
+  const a = serve(), b = serve(), late = serve();
   a.send(open(1, {}, { resume: { lastEventId: "7" } }));
   assert.equal(go.opened[0].options.lastEventId, "7", "the first resumer's connection starts from its last event ID");
   b.send(open(1, {}, { resume: { lastEventId: "7" } }));
@@ -155,7 +158,7 @@ test("a source resuming on a new leader joins the connection at its place, or st
   late.send(open(1, {}, { resume: { lastEventId: "7" } })); // resumed again: replaces itself
   assert.equal(go.opened.length, 3, "resumed again: its old connection closes, a new one starts");
   assert.deepEqual(go.closed, [go.opened[1].id]);
-  const fresh = page(host, Records);
+  const fresh = serve();
   fresh.send(open(1)); // a new source, not a resume: from then on, on the main one
   assert.equal(go.opened.length, 3);
   go.opened[0].deliver(d("e"));
@@ -163,10 +166,8 @@ test("a source resuming on a new leader joins the connection at its place, or st
 });
 
 test("stop closes every connection and serves no more", async () => {
-  const { go, newHost, Records } = load();
-  const host = newHost();
-  const a = page(host, Records);
-  await tick();
+  const { go, host, serve } = await setup();
+  const a = serve();
   a.send(open(1));
   a.send(open(2, { retry: { factor: 2 } }));
   host.stop();
@@ -176,11 +177,9 @@ test("stop closes every connection and serves no more", async () => {
 });
 
 test("with broadcast, a connection's batch goes out once, to the sources of every page on it", async () => {
-  const { go, newHost, Records } = load();
   const sent = [];
-  const host = newHost((m) => sent.push(m));
-  const a = page(host, Records, "A"), b = page(host, Records, "B");
-  await tick();
+  const { go, serve } = await setup((m) => sent.push(m));
+  const a = serve("A"), b = serve("B");
   a.send(open(1));
   a.send(open(2));
   b.send(open(7));
