@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.wasm" ./wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
-shim_files=(prelude clock load engine events options protocol request eventsource remote leader install body run host)
+shim_files=(prelude clock load engine events options protocol request eventsource remote leader install lifecycle body run host)
 # The comments stay in the sources: the joined file drops the lines that are only a comment,
 # and blank lines (no line of the shim is inside a multi-line string).
 {

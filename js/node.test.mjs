@@ -123,15 +123,16 @@ test("close() in a listener leaves nothing behind on the Go side", async () => {
     }
     assert.deepEqual(counts, [1000, 0], "the events before the last, whole");
     // The Go side releases a closed source's callbacks once its body's read has settled; that
-    // takes a few tasks. Only the bridge's own four (open, close, stop, online) stay. The JavaScript values it
+    // takes a few tasks. Only the bridge's own six (open, close, stop, online, suspend,
+    // resume) stay. The JavaScript values it
     // held (responses, streams) are let go at the collection that follows.
-    const done = (s) => s.funcs === 4 && s.sources === 0 && s.values <= before.values;
+    const done = (s) => s.funcs === 6 && s.sources === 0 && s.values <= before.values;
     let s = stats();
     for (const t0 = Date.now(); !done(s) && Date.now() - t0 < 3000;) {
       await new Promise((r) => setTimeout(r, 20));
       s = stats();
     }
-    assert.deepEqual({ sources: s.sources, funcs: s.funcs, values: Math.max(s.values, before.values) }, { sources: 0, funcs: 4, values: before.values });
+    assert.deepEqual({ sources: s.sources, funcs: s.funcs, values: Math.max(s.values, before.values) }, { sources: 0, funcs: 6, values: before.values });
   } finally {
     local.close();
   }

@@ -23,7 +23,7 @@ type bridge struct {
 	js      safejs.Value
 	mu      sync.Mutex
 	sources map[int]*source
-	funcs   []*jsfunc.Func // open, close, stop and online, never released: they live as long as the page
+	funcs   []*jsfunc.Func // open, close, stop, online, suspend and resume, never released: they live as long as the page
 	loop    safejs.Value   // the shim's readLoop (fetch.Transport.ReadLoop), if it has one
 	request safejs.Value   // the shim's request (fetch.Transport.Request), if it has one
 }
@@ -40,11 +40,12 @@ func newBridge(js safejs.Value) *bridge {
 	return &bridge{js: js, sources: make(map[int]*source), loop: loop, request: request}
 }
 
-// install sets bridge.open, bridge.close, bridge.stop and bridge.online, and calls
-// bridge.ready().
+// install sets bridge.open, bridge.close, bridge.stop, bridge.online, bridge.suspend and
+// bridge.resume, and calls bridge.ready().
 func (b *bridge) install() error {
 	served = b
-	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stop": b.stop, "online": b.online} {
+	for name, fn := range map[string]func([]safejs.Value) (any, error){"open": b.open, "close": b.close, "stop": b.stop, "online": b.online,
+		"suspend": b.suspend, "resume": b.resume} {
 		f, err := jsfunc.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			result, err := fn(args)
 			if err != nil {
@@ -150,6 +151,20 @@ func (b *bridge) stop([]safejs.Value) (any, error) {
 // re-establish their connection under a retry policy reconnect at once (core.Source.Wake).
 func (b *bridge) online([]safejs.Value) (any, error) {
 	b.each((*core.Source).Wake)
+	return nil, nil
+}
+
+// suspend() is the page's entry into the back/forward cache: every source's fetch, or its
+// reconnection delay, ends without an event (core.Source.Suspend).
+func (b *bridge) suspend([]safejs.Value) (any, error) {
+	b.each((*core.Source).Suspend)
+	return nil, nil
+}
+
+// resume() is the page's restore from the back/forward cache: every source reconnects at once
+// (core.Source.Resume).
+func (b *bridge) resume([]safejs.Value) (any, error) {
+	b.each((*core.Source).Resume)
 	return nil, nil
 }
 

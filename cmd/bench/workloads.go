@@ -57,6 +57,7 @@ func workloads(p params) []*workload {
 		&workload{name: fmt.Sprintf("chunked-%d", p.ChunkWrite), newStream: many(p.ChunkedEvents, 64, p.ChunkWrite), run: throughput},
 		&workload{name: "latency", run: latency},
 		&workload{name: "startup", run: startup},
+		&workload{name: "startup-2nd-tab", run: startupSecondTab},
 		&workload{name: "memory", newStream: many(p.MemoryEvents, 64, 0), run: memory},
 	)
 }
@@ -202,19 +203,9 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 	if err := b.open(ctx, impl, "startup"); err != nil {
 		return nil, err
 	}
-	r, err := eval[struct {
-		T       float64 `json:"t"`
-		WasmEnd float64 `json:"wasmEnd"`
-		Data    string  `json:"data"`
-		Error   string  `json:"error"`
-	}](ctx, "bench.startup")
-	switch {
-	case err != nil:
+	r, err := startupResult(ctx)
+	if err != nil {
 		return nil, err
-	case r.Error != "":
-		return nil, fmt.Errorf("startup: %s", r.Error)
-	case r.Data != "hello":
-		return nil, fmt.Errorf("startup: got data %q, want \"hello\"", r.Data)
 	}
 	ms := []measure{{"nav→1st message ms", r.T}}
 	if impl == "polyfill" {
@@ -224,6 +215,57 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 		ms = append(ms, measure{"nav→wasm received ms", r.WasmEnd}, measure{"wasm received→1st message ms", r.T - r.WasmEnd})
 	}
 	return ms, nil
+}
+
+// startupSecondTab measures startup in a second tab while a first one, whose source has
+// received its first message, stays open: the files are in the HTTP cache then, and with the
+// shared option (-shared) the shared worker runs already, so a source of the second tab starts
+// a connection there without waiting for the tab's own wasm.
+func startupSecondTab(ctx context.Context, b *bench, w *workload, impl string) ([]measure, error) {
+	if err := b.open(ctx, impl, "startup"); err != nil {
+		return nil, err
+	}
+	if _, err := startupResult(ctx); err != nil {
+		return nil, fmt.Errorf("first tab: %w", err)
+	}
+	second, closeTab := chromedp.NewContext(ctx)
+	defer closeTab()
+	if err := disableDomains(second); err != nil {
+		return nil, err
+	}
+	if err := b.open(second, impl, "startup"); err != nil {
+		return nil, err
+	}
+	r, err := startupResult(second)
+	if err != nil {
+		return nil, fmt.Errorf("second tab: %w", err)
+	}
+	return []measure{{"2nd tab nav→1st message ms", r.T}}, nil
+}
+
+// startupResult is what a startup page's bench.startup resolves with: when its first message
+// came, and its wasm (-1 without it), in ms since navigation start.
+func startupResult(ctx context.Context) (struct {
+	T       float64 `json:"t"`
+	WasmEnd float64 `json:"wasmEnd"`
+	Data    string  `json:"data"`
+	Error   string  `json:"error"`
+}, error) {
+	r, err := eval[struct {
+		T       float64 `json:"t"`
+		WasmEnd float64 `json:"wasmEnd"`
+		Data    string  `json:"data"`
+		Error   string  `json:"error"`
+	}](ctx, "bench.startup")
+	switch {
+	case err != nil:
+		return r, err
+	case r.Error != "":
+		return r, fmt.Errorf("startup: %s", r.Error)
+	case r.Data != "hello":
+		return r, fmt.Errorf("startup: got data %q, want \"hello\"", r.Data)
+	}
+	return r, nil
 }
 
 // memory measures the JS heap during and after a stream, and for the polyfill its wasm

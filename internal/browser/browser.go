@@ -117,6 +117,12 @@ type Process struct {
 // Start opens the browser binary bin on pageURL, with a fresh profile and $TMPDIR under dir
 // (Chromium leaves its singleton socket directory there), in a process group of its own.
 func (b *Browser) Start(bin, dir, pageURL string) (*Process, error) {
+	return b.start(bin, dir, pageURL, nil, nil)
+}
+
+// start is Start with more arguments before the page URL, and files the browser gets from fd 3
+// on.
+func (b *Browser) start(bin, dir, pageURL string, more []string, files []*os.File) (*Process, error) {
 	profile := filepath.Join(dir, "profile")
 	tmp := filepath.Join(dir, "tmp")
 	for _, d := range []string{profile, tmp} {
@@ -128,6 +134,11 @@ func (b *Browser) Start(bin, dir, pageURL string) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(more) > 0 {
+		last := len(cmd.Args) - 1 // the page URL
+		cmd.Args = append(append(cmd.Args[:last:last], more...), cmd.Args[last])
+	}
+	cmd.ExtraFiles = files
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}

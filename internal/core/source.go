@@ -98,12 +98,16 @@ type Source struct {
 	opened    bool                                    // a response from url has announced the connection
 	done      <-chan struct{}                         // Run's ctx.Done(): once closed, no more events are fired
 	wake      chan struct{}                           // Wake's signal to a reconnection delay (one pending at most)
+	suspended atomic.Bool                             // Suspend was called, and Resume not since
+	suspend   chan struct{}                           // Suspend's signal to a reconnection delay (one pending at most)
+	resumed   chan struct{}                           // Resume's signal to a suspended source (one pending at most)
 }
 
 // NewSource returns the connection of an EventSource created with cfg, in the CONNECTING state.
 // Nothing happens until Run.
 func NewSource(cfg Config, t Transport, h Handler) *Source {
-	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL, wake: make(chan struct{}, 1)}
+	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL,
+		wake: make(chan struct{}, 1), suspend: make(chan struct{}, 1), resumed: make(chan struct{}, 1)}
 	s.flusher, _ = h.(Flusher)
 	if s.reconnect <= 0 {
 		s.reconnect = DefaultReconnectionTime
@@ -130,9 +134,24 @@ func (s *Source) Run(ctx context.Context) {
 	s.done = ctx.Done()
 	attempt := 0 // consecutive attempts to re-establish the connection since it was last open
 	for {
+		if !s.awaitResume(ctx) {
+			return // closed
+		}
 		e, retry, opened := s.connect(ctx)
 		if e == nil {
 			return // closed
+		}
+		if e == errSuspendedConn {
+			// The page entered the back/forward cache (whatwg/html#12381, not yet merged: "abort
+			// ongoing EventSource fetches on BFCache entry and reconnect on restore without an
+			// additional error event or reconnection delay"): "reestablish the connection"
+			// without its step 2's error event and its delay. readyState is CONNECTING until
+			// the new connection is announced.
+			s.state.Store(int32(Connecting))
+			if opened {
+				attempt = 0
+			}
+			continue
 		}
 		if !retry {
 			s.fail(e)
@@ -182,6 +201,56 @@ func (s *Source) Wake() {
 	}
 }
 
+// errSuspended is the cause of a connection's cancellation by Suspend.
+var errSuspended = errors.New("the page entered the back/forward cache")
+
+// Suspend tells the source that its page enters the back/forward cache, where no script runs:
+// the fetch in progress, if any, is aborted without an event, as is a reconnection delay, and
+// nothing more is fetched until Resume. A second Suspend before Resume does nothing. It is
+// safe to call from any goroutine.
+func (s *Source) Suspend() {
+	if !s.suspended.CompareAndSwap(false, true) {
+		return
+	}
+	select {
+	case s.suspend <- struct{}{}:
+	default:
+	}
+	if cancel := s.abortConn.Load(); cancel != nil {
+		(*cancel)(errSuspended)
+	}
+}
+
+// Resume tells a suspended source that its page is restored from the back/forward cache: it
+// reconnects at once, from its last event ID, and announces the new connection as any other
+// (a delay that a response's Retry-After asked for is waited in full). A Resume without a
+// Suspend before it does nothing. It is safe to call from any goroutine.
+func (s *Source) Resume() {
+	if s.suspended.CompareAndSwap(true, false) {
+		select {
+		case s.resumed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// awaitResume waits while the source is suspended. It reports whether to go on: false once
+// ctx is done.
+func (s *Source) awaitResume(ctx context.Context) bool {
+	for s.suspended.Load() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-s.resumed: // perhaps from an earlier Resume: the loop checks again
+		}
+	}
+	return ctx.Err() == nil
+}
+
+// errSuspendedConn is what connect returns for a connection that Suspend ended: it is never
+// fired.
+var errSuspendedConn = &Error{Reason: "suspended"}
+
 // connect makes one connection (HTML §9.2.3: the fetch and the processing of its response)
 // and returns the error event that ends it, whether the connection is to be re-established
 // (or failed), and whether it was announced. It returns a nil error once ctx is done.
@@ -195,6 +264,10 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	defer cancel(nil)
 	s.abortConn.Store(&cancel)
 	defer s.abortConn.Store(nil)
+	if s.suspended.Load() {
+		// Suspend came after awaitResume and before abortConn was set: it cancelled nothing.
+		return errSuspendedConn, true, false
+	}
 	var idle *time.Timer
 	if s.cfg.IdleTimeout > 0 {
 		idle = time.AfterFunc(s.cfg.IdleTimeout, func() { cancel(errIdle) })
@@ -217,6 +290,12 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 			resp.Body.Close()
 		}
 		return nil, false, false
+	}
+	if context.Cause(conn) == errSuspended {
+		if err == nil {
+			resp.Body.Close()
+		}
+		return errSuspendedConn, true, false
 	}
 	if err != nil {
 		var (
@@ -266,6 +345,9 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	resp.Body.Close()
 	if ctx.Err() != nil {
 		return nil, false, true
+	}
+	if context.Cause(conn) == errSuspended {
+		return errSuspendedConn, true, true
 	}
 	if context.Cause(conn) == errAborted {
 		err = &AbortError{Err: errAborted}
@@ -339,11 +421,33 @@ func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration)
 	// wait some more", which the retry policy's backoff and Retry-After do.
 	t := time.NewTimer(delay)
 	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-	case <-wake:
+	retryAt := time.Now().Add(e.retryAfter)
+	for waiting := true; waiting; {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			waiting = false
+		case <-wake:
+			waiting = false
+		case <-s.suspend:
+			if !s.suspended.Load() {
+				continue // a Resume came first
+			}
+			// The page entered the back/forward cache: on its restore the source reconnects
+			// without waiting the rest of the delay (whatwg/html#12381), unless a Retry-After
+			// asked for it.
+			t.Stop()
+			if !s.awaitResume(ctx) {
+				return false
+			}
+			rest := time.Until(retryAt)
+			if rest <= 0 {
+				waiting = false
+				break
+			}
+			t.Reset(rest)
+		}
 	}
 	// Step 6: "if the EventSource object's readyState attribute is not set to CONNECTING,
 	// then return" — that is, unless close() was called meanwhile.

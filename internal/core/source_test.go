@@ -695,3 +695,114 @@ func TestSourceWake(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceSuspend checks the back/forward cache (whatwg/html#12381): Suspend ends the
+// connection, or a reconnection delay, without an event; Resume reconnects at once from the
+// last event ID, and the new connection is announced; a Retry-After is still waited in full.
+func TestSourceSuspend(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		retry    RetryPolicy
+		replies  []reply
+		before   bool // Suspend before Run
+		lines    int  // else Suspend once the log has this many lines
+		requests int  // and there have been this many requests
+		soon     bool // a request comes at once after Resume
+		want     []string
+		lastIDs  []string // of the requests, when the source is stopped
+	}{
+		{
+			name:     "reading the body",
+			replies:  []reply{{chunks: []string{"id: 1\ndata: a\n\ndata: cut"}, holdUntil: true}, {chunks: []string{"data: b\n\n"}, holdUntil: true}},
+			lines:    2,
+			requests: 1,
+			soon:     true,
+			want:     []string{"open http://127.0.0.1:1", `message message "a" id=1`, "open http://127.0.0.1:1", `message message "b" id=1`},
+			lastIDs:  []string{"", "1"},
+		},
+		{
+			name:     "awaiting the response",
+			replies:  []reply{{err: errHang}, {chunks: []string{"data: b\n\n"}, holdUntil: true}},
+			requests: 1,
+			soon:     true,
+			want:     []string{"open http://127.0.0.1:1", `message message "b" id=`},
+			lastIDs:  []string{"", ""},
+		},
+		{
+			name:    "before Run",
+			replies: []reply{{chunks: []string{"data: b\n\n"}, holdUntil: true}},
+			before:  true,
+			soon:    true,
+			want:    []string{"open http://127.0.0.1:1", `message message "b" id=`},
+			lastIDs: []string{""},
+		},
+		{
+			name:     "waiting to reconnect",
+			replies:  []reply{{err: errors.New("refused")}, {chunks: []string{"data: b\n\n"}, holdUntil: true}},
+			lines:    1,
+			requests: 1,
+			soon:     true,
+			want:     []string{"error network status=0 retry=true in=1h0m0s", "open http://127.0.0.1:1", `message message "b" id=`},
+			lastIDs:  []string{"", ""},
+		},
+		{
+			name:     "waiting a Retry-After",
+			retry:    RetryPolicy{RetryHTTP: true},
+			replies:  []reply{{status: 503, retryAfter: "3600"}, {holdUntil: true}},
+			lines:    1,
+			requests: 1,
+			soon:     false,
+			want:     []string{"error http-status status=503 retry=true in=1h0m0s"},
+			lastIDs:  []string{""},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := newLog()
+			ft := &fakeTransport{replies: tt.replies}
+			s := NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Hour, Retry: tt.retry}, ft, l)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			done := make(chan struct{})
+			if tt.before {
+				s.Suspend()
+			}
+			go func() { s.Run(ctx); close(done) }()
+			if !tt.before {
+				for (len(l.Lines()) < tt.lines || len(ft.Requests()) < tt.requests) && ctx.Err() == nil {
+					time.Sleep(time.Millisecond)
+				}
+				s.Suspend()
+			}
+			s.Suspend() // a second one does nothing
+			time.Sleep(100 * time.Millisecond)
+			if got := s.ReadyState(); got != Connecting {
+				t.Errorf("readyState while suspended = %v, want CONNECTING", got)
+			}
+			if n := len(ft.Requests()); n != tt.requests {
+				t.Errorf("%d requests before Resume, want %d", n, tt.requests)
+			}
+			s.Resume()
+			s.Resume() // a second one does nothing
+			deadline := time.Now().Add(2 * time.Second)
+			for len(ft.Requests()) == tt.requests && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got := len(ft.Requests()) > tt.requests; got != tt.soon {
+				t.Errorf("a request within 2s of Resume: %v, want %v", got, tt.soon)
+			}
+			for len(l.Lines()) < len(tt.want) && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond)
+			if got := l.Lines(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			cancel()
+			<-done
+			wantLastEventIDs(tt.lastIDs...)(t, ft.Requests())
+		})
+	}
+}

@@ -34,7 +34,8 @@
 // The face calls the engine through the bridge object that wasm/ installs (wasm/bridge.go):
 // open(id, url, withCredentials, deliver, options, started, abort, reply, link) starts a
 // source, close(id) closes one, stop() is the page's window.stop(), online() the page's
-// "online" event after an "offline" one. deliver(at, r, lastAt,
+// "online" event after an "offline" one, suspend() and resume() the page's entry into the
+// back/forward cache and its restore from it. deliver(at, r, lastAt,
 // lastR) receives batches from calls of Go: at and r locate them in the module's memory, r / 2
 // bytes at at, which are ASCII if r is odd (see internal/wasmabi's Text). reply receives those
 // that come back as the result of the read loop's call into Go instead (internal/fetch's
@@ -56,10 +57,16 @@
 //	                   (the page closes the source)
 //	               {op: "hello", lock}                               (shared) the page holds the
 //	                                                                 Web Lock lock while it lives
-//	               {op: "bye"}                                       (shared) the page is gone
+//	               {op: "bye"}                                       (shared) the page is gone,
+//	                                                                 or in the back/forward
+//	                                                                 cache (it comes back as a
+//	                                                                 new page, resuming)
 //	               {op: "close", sources: [[id, wasOpen], ...]}      close() of those, together
 //	               {op: "stop"}                                      the page's window.stop()
 //	               {op: "online"}                                    the network is back
+//	               {op: "suspend"} / {op: "resume"}                  the page enters the
+//	                                                                 back/forward cache / is
+//	                                                                 restored from it
 //	               {op: "headers", n, pairs} / {op: "headers", n, error}  a function's answer
 //	               {op: "stats", n}                                  what its Go side holds
 //	worker → page  {id, batch, last}                                 records of source id

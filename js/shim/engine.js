@@ -69,4 +69,33 @@ const openInGo = (id, url, withCredentials, options, pre, receive, link) => {
     engineDied(e); // this source among the others
   }
 };
-let startSource, failSource, abortSource; // the private #start, #failToLoad and #abort, for the loader and stop below
+// The back/forward cache (lifecycle.js): suspendInGo has the Go side end its sources' fetches
+// without an event, and aborts them at once too (each fetch follows suspender: see linkFetch),
+// so that none is in progress when the page enters the cache, whatever the Go side has run by
+// then; resumeInGo has the sources reconnect.
+let suspender = new AbortController();
+const suspendInGo = () => {
+  try {
+    if (bridge) bridge.suspend();
+  } catch (e) {
+    engineDied(e);
+  }
+  suspender.abort();
+};
+const resumeInGo = () => {
+  suspender = new AbortController();
+  try {
+    if (bridge) bridge.resume();
+  } catch (e) {
+    engineDied(e);
+  }
+};
+// linkFetch(ctrl, signal) aborts the AbortController of a fetch of the Go side when signal
+// aborts (the source's close()) or the page enters the back/forward cache.
+const linkFetch = (ctrl, signal) => {
+  follow(ctrl, signal);
+  follow(ctrl, suspender.signal);
+};
+// The private #start, #failToLoad and #abort, for the loader and stop below, and #suspend and
+// #restore, for the back/forward cache.
+let startSource, failSource, abortSource, suspendSource, restoreSource;

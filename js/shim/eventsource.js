@@ -15,7 +15,7 @@ class EventSource extends EventTarget {
   #closer = new AbortController(); // close() aborts it, and so the fetch in progress (see closeInGo)
   // #link(ctrl) has close() abort the AbortController of a fetch of the Go side too, until the
   // fetch ends (Go aborts ctrl then) (fetch.Transport.Link).
-  #link = (ctrl) => follow(ctrl, this.#closer.signal);
+  #link = (ctrl) => linkFetch(ctrl, this.#closer.signal);
   #remote = null; // the engine worker that runs the connection, with the worker or shared option (remote.js)
   #records = new Records(); // those received from the Go side, not dispatched yet
   #pumping = false;
@@ -212,6 +212,20 @@ class EventSource extends EventTarget {
     microtask(() => this.#fire(errorEvent(this, "aborted", 0, "", -1)));
   }
 
+  // The page enters the back/forward cache before the Go side runs: the first request, which
+  // the shim started, is aborted (the Go side makes it again when it runs).
+  #suspend() {
+    if (!this.#prefetched) return;
+    this.#prefetched.ctrl.abort();
+    this.#prefetched = null;
+  }
+
+  // The page is restored from the back/forward cache: the connection is being made again
+  // (whatwg/html#12381: without an error event); its open event comes as the first one's did.
+  #restore() {
+    if (this.#readyState === OPEN) this.#readyState = CONNECTING;
+  }
+
   // The wasm could not be loaded, or its Go side crashed: fail the connection, as a fetch that
   // cannot start would, with reason.
   #failToLoad(reason = loadReason) {
@@ -297,6 +311,8 @@ class EventSource extends EventTarget {
     startSource = (es) => es.#start();
     failSource = (es, reason) => es.#failToLoad(reason);
     abortSource = (es) => es.#abort();
+    suspendSource = (es) => es.#suspend();
+    restoreSource = (es) => es.#restore();
   }
 }
 

@@ -5,12 +5,20 @@
 
 // newHost returns {serve(port), stop()}: serve takes a page's commands from port (with
 // postMessage, and onmessage, which it sets); stop closes every connection and serves no more.
+// With lingerFor (ms), a shared connection whose last source went with its page (not by
+// close()) stays that long for a source of the next page to join: a navigation from one page of
+// the site to another keeps the stream (the page that was left may be in the back/forward
+// cache: restored, its sources resume as any others).
 // With broadcast (a leader page's channel, which every page hears), a connection's records go
 // out once, as {subs, batch, last}, subs listing by port name the ids of each page's sources on
 // it, instead of once to each source.
-const newHost = (broadcast) => {
+const newHost = (broadcast, lingerFor = 0) => {
   const pages = new Set(); // those served, each {post, sources: Map(id → Connection)}
   const byKey = new Map(); // the shared connections, by what a source must match to join one
+  // The catch-up connections, by key: those of sources that resumed (a page restored from the
+  // back/forward cache, or on a new leader page) behind the stream of byKey's; each hands its
+  // sources over to it once it has come to the same place (Connection's #merge).
+  const catchUps = new Map();
   let nextConn = 0; // the ids of the Go side's sources, over all pages
   let gone = false; // the Go side is gone (failed to load, or crashed), or stop() was called
   const queued = []; // [page, m]: the commands that came before the Go side runs
@@ -30,14 +38,39 @@ const newHost = (broadcast) => {
     at; // where the stream is: the last event ID it has come to
     pieces = []; // the "p" records since the last "m", "d" or "x"
 
-    constructor(key, at) {
+    constructor(key, at, catchUp) {
       this.key = key;
       this.at = at;
+      if (!catchUp) {
+        if (key !== undefined) byKey.set(key, this);
+        return;
+      }
+      if (!catchUps.has(key)) catchUps.set(key, new Set());
+      catchUps.get(key).add(this);
+    }
+
+    // #forget: no source may join the connection any more (it failed, or closes).
+    #forget() {
+      if (byKey.get(this.key) === this) {
+        byKey.delete(this.key);
+        // A catch-up connection, if any, becomes the main one.
+        const ups = catchUps.get(this.key);
+        const [next] = ups ?? [];
+        if (next) {
+          ups.delete(next);
+          byKey.set(this.key, next);
+        }
+      } else catchUps.get(this.key)?.delete(this);
+      if (catchUps.get(this.key)?.size === 0) catchUps.delete(this.key);
     }
 
     #to = null; // with broadcast, the subs of its message: made again after a change of subs
 
+    #linger = null; // the timer that closes a shared connection left by its last page
+
     add(page, id) {
+      real.clearTimeout(this.#linger);
+      this.#linger = null;
       if (!this.subs.has(page)) this.subs.set(page, new Set());
       this.subs.get(page).add(id);
       page.sources.set(id, this);
@@ -63,9 +96,27 @@ const newHost = (broadcast) => {
           this.#to = {};
           for (const [page, ids] of this.subs) this.#to[page.name] = [...ids];
         }
-        return broadcast({ subs: this.#to, batch, last });
+        broadcast({ subs: this.#to, batch, last });
+      } else for (const [page, ids] of this.subs) for (const id of ids) page.post({ id, batch, last });
+      if (this.key !== undefined && catchUps.has(this.key)) this.#merge();
+    }
+
+    // #merge hands the sources of a catch-up connection over to the main one, and closes it, once
+    // the two streams are at the same place: both open, at the same event ID (not none), and
+    // between messages. The sources have then had every record up to there, and the main
+    // connection's next one comes after it. (As the resume itself, this takes event IDs to name
+    // a place in the stream.)
+    #merge() {
+      const main = byKey.get(this.key);
+      if (!main) return;
+      const level = (up) => up.at !== "" && up.at === main.at && up.open && main.open && !up.pieces.length && !main.pieces.length;
+      for (const up of this === main ? [...catchUps.get(this.key)] : [this]) {
+        if (!level(up)) continue;
+        for (const [page, ids] of up.subs) for (const id of ids) main.add(page, id);
+        up.subs.clear();
+        up.#forget();
+        closeInGo(up.id, up.closer, true);
       }
-      for (const [page, ids] of this.subs) for (const id of ids) page.post({ id, batch, last });
     }
 
     // #follow reads a batch's records (internal/protocol) for what join needs, and forgets a
@@ -99,22 +150,32 @@ const newHost = (broadcast) => {
             break;
           case "e":
             this.open = false;
-            if (parts[p + 3] === "" && byKey.get(this.key) === this) byKey.delete(this.key);
+            if (parts[p + 3] === "") this.#forget();
             p += 5;
             break;
         }
       }
     }
 
-    // remove takes page's source id off the connection, which closes once none is left.
-    remove(page, id) {
+    // remove takes page's source id off the connection, which closes once none is left (with
+    // linger, after lingerFor, unless a source has joined it by then).
+    remove(page, id, linger) {
       const ids = this.subs.get(page);
       if (!ids || !ids.delete(id)) return;
       page.sources.delete(id);
       this.#to = null;
       if (ids.size === 0) this.subs.delete(page);
       if (this.subs.size) return;
-      if (byKey.get(this.key) === this) byKey.delete(this.key);
+      if (linger && lingerFor > 0 && this.key !== undefined && byKey.get(this.key) === this) {
+        this.#linger = real.setTimeout(() => this.subs.size || this.#close(), lingerFor);
+        return;
+      }
+      this.#close();
+    }
+
+    #close() {
+      this.#linger = null;
+      this.#forget();
       closeInGo(this.id, this.closer, this.open);
     }
   }
@@ -125,22 +186,19 @@ const newHost = (broadcast) => {
   // nothing twice (a page that was frozen while it led is behind the others).
   const open = (page, { id, url, withCredentials, options, resume }) => {
     page.sources.get(id)?.remove(page, id); // resumed again, on a leader it was on before
-    let key;
+    let key, catchUp = false;
     if (options.shared) {
       const { shared, ...rest } = options;
       key = JSON.stringify([url, withCredentials, rest]);
-      let c = byKey.get(key);
-      if (c && resume && c.at !== resume.lastEventId) {
-        // Not where the source's stream is: the one from there, if any.
-        key = JSON.stringify([url, withCredentials, rest, resume.lastEventId]);
-        c = byKey.get(key);
-      }
+      const main = byKey.get(key);
+      // A resumer joins a connection whose stream is where its own is, if any.
+      const c = resume ? [main, ...(catchUps.get(key) ?? [])].find((c) => c && c.at === resume.lastEventId) : main;
       if (c) return c.join(page, id);
+      catchUp = !!main;
     }
     if (resume) options.lastEventId = resume.lastEventId;
-    const c = new Connection(key, options.lastEventId ?? "");
+    const c = new Connection(key, options.lastEventId ?? "", catchUp);
     if (key !== undefined) {
-      byKey.set(key, c);
       // Pairs, which the worker keeps: the connection may outlive the page that opened it.
       const pairs = options.headers;
       if (pairs) options.headers = () => Promise.resolve(pairs);
@@ -150,27 +208,26 @@ const newHost = (broadcast) => {
       options.headers = () => page.call(id);
     } else delete options.headers;
     c.add(page, id);
-    const err = openInGo(c.id, url, withCredentials, options, undefined, (batch, last) => c.deliver(batch, last), (ctrl) => follow(ctrl, c.closer.signal));
+    const err = openInGo(c.id, url, withCredentials, options, undefined, (batch, last) => c.deliver(batch, last), (ctrl) => linkFetch(ctrl, c.closer.signal));
     if (err) {
       console.error("EventSource (worker):", err);
-      if (byKey.get(key) === c) byKey.delete(key);
-      page.sources.delete(id);
+      c.remove(page, id);
       page.post({ op: "fail", id, reason: "internal" });
     }
   };
 
   // close: the page closed sources, [id, wasOpen] each; as closeInGo does, the connections of
-  // those that were not open go first, then the others.
-  const close = (page, sources) => {
+  // those that were not open go first, then the others. linger: see remove.
+  const close = (page, sources, linger) => {
     for (const wasOpen of [false, true]) {
-      for (const [id, open] of sources) if (open === wasOpen) page.sources.get(id)?.remove(page, id);
+      for (const [id, open] of sources) if (open === wasOpen) page.sources.get(id)?.remove(page, id, linger);
     }
   };
 
-  // bye: the page is gone; its sources go with it.
+  // bye: the page is gone, or in the back/forward cache; its sources go with it.
   const bye = (page) => {
     if (!pages.delete(page)) return;
-    close(page, [...page.sources.keys()].map((id) => [id, true]));
+    close(page, [...page.sources.keys()].map((id) => [id, true]), true);
     page.gone();
   };
 
@@ -184,6 +241,10 @@ const newHost = (broadcast) => {
         return bridge.stop();
       case "online":
         return bridge.online();
+      case "suspend":
+        return suspendInGo();
+      case "resume":
+        return resumeInGo();
       case "headers":
         return page.answer(m);
       case "stats":
@@ -258,8 +319,12 @@ const newHost = (broadcast) => {
   };
   return { serve, stop };
 };
+// The shared worker's connections linger for a next page (see newHost): where the browser keeps
+// the worker alive after its last page goes (extendedLifetime, remote.js), a navigation to
+// another page of the site keeps the stream; where it does not, the worker ends with the page.
+const lingerFor = 5000;
 if (hostOf) {
-  const { serve } = newHost();
+  const { serve } = newHost(undefined, hostOf.shared ? lingerFor : 0);
   if (hostOf.shared) g.onconnect = (e) => serve(e.ports[0]);
   else serve(g);
 }

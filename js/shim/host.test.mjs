@@ -27,6 +27,7 @@ const load = () => {
       go.opened.push({ id, url, withCredentials, options, deliver: (batch, last) => receive(batch, last) });
     },
     closeInGo: (id) => go.closed.push(id),
+    real: globalThis,
   };
   const names = Object.keys(stubs);
   const make = new Function(...names, `${source}\nreturn { newHost, Records };`);
@@ -74,9 +75,9 @@ const page = (host, Records, name) => {
 // setup loads the host anew (broadcast as newHost takes it), lets its stubbed Go side start,
 // and returns it with the stubbed Go side's record (go) and serve(name), which has it serve a
 // page (a port) named name.
-const setup = async (broadcast) => {
+const setup = async (broadcast, lingerFor) => {
   const { go, newHost, Records } = load();
-  const host = newHost(broadcast);
+  const host = newHost(broadcast, lingerFor);
   await tick();
   return { go, host, serve: (name) => page(host, Records, name) };
 };
@@ -163,6 +164,84 @@ test("a source resuming on a new leader joins the connection at its place, or st
   assert.equal(go.opened.length, 3);
   go.opened[0].deliver(d("e"));
   assert.deepEqual(fresh.read(1), ["open", "message:e#9"]);
+});
+
+test("a resumer behind the stream catches up on a connection of its own, then goes over to the main one", async () => {
+  const { go, serve } = await setup();
+  const a = serve(), back = serve();
+  a.send(open(1));
+  const main = go.opened[0];
+  main.deliver(o("http://example.test"));
+  main.deliver(m("a", "1"));
+  main.deliver(m("b", "2"));
+  back.send(open(1, {}, { resume: { lastEventId: "1" } })); // restored from the back/forward cache
+  assert.equal(go.opened.length, 2, "a catch-up connection");
+  const up = go.opened[1];
+  assert.equal(up.options.lastEventId, "1");
+  up.deliver(o("http://example.test"));
+  up.deliver(m("b", "2")); // level with the main one: the source goes over
+  assert.deepEqual(go.closed, [up.id], "the catch-up connection closes");
+  up.deliver(m("late", "3")); // what it still delivers, closing, is not heard
+  main.deliver(m("c", "3"));
+  assert.deepEqual(back.read(1), ["open", "message:b#2", "message:c#3"], "every message once, in order");
+  assert.deepEqual(a.read(1), ["open", "message:a#1", "message:b#2", "message:c#3"]);
+  // Not while a long message has begun on either, nor at different places.
+  const c = serve();
+  c.send(open(1, {}, { resume: { lastEventId: "2" } }));
+  const up2 = go.opened[2];
+  up2.deliver(o("http://example.test"));
+  up2.deliver("p", "x".repeat(30));
+  main.deliver("p", "x".repeat(30));
+  assert.equal(go.closed.length, 1, "mid-message: no hand-over");
+  up2.deliver(d("y"));
+  main.deliver(m("e", "5"));
+  assert.equal(go.closed.length, 1, "at different places: no hand-over");
+  main.deliver(m("f", "6"));
+  up2.deliver(m("d", "4"));
+  up2.deliver(m("e", "5"));
+  up2.deliver(m("f", "6")); // the catch-up connection comes to the main one's place
+  assert.deepEqual(go.closed, [up.id, up2.id]);
+  main.deliver(m("g", "7"));
+  // (The long message has the last event ID the page's records had, which this page never set.)
+  assert.deepEqual(c.read(1).map((r) => r.replace(/\d+ bytes/, "long")), ["open", "message:long#", "message:d#4", "message:e#5", "message:f#6", "message:g#7"]);
+});
+
+test("when the main connection closes, a catch-up one takes its place", async () => {
+  const { go, serve } = await setup();
+  const a = serve(), back = serve();
+  a.send(open(1));
+  go.opened[0].deliver(o("http://example.test"));
+  go.opened[0].deliver(m("b", "2"));
+  back.send(open(1, {}, { resume: { lastEventId: "1" } }));
+  a.send({ op: "close", sources: [[1, true]] });
+  assert.deepEqual(go.closed, [go.opened[0].id]);
+  const fresh = serve();
+  fresh.send(open(1)); // joins the catch-up connection, now the main one
+  assert.equal(go.opened.length, 2);
+});
+
+test("with lingerFor, a connection left by its last page waits that long for the next one", async () => {
+  const { go, serve } = await setup(undefined, 50);
+  const a = serve();
+  a.send(open(1));
+  go.opened[0].deliver(o("http://example.test"));
+  go.opened[0].deliver(m("a", "1"));
+  a.send({ op: "bye" }); // the page goes: a navigation, say
+  assert.deepEqual(go.closed, [], "the connection lingers");
+  const next = serve();
+  next.send(open(1));
+  assert.equal(go.opened.length, 1, "the next page's source joins it");
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.deepEqual(go.closed, [], "joined: it stays");
+  go.opened[0].deliver(m("b", "2"));
+  assert.deepEqual(next.read(1), ["open", "message:b#2"]);
+  next.send({ op: "close", sources: [[1, true]] });
+  assert.deepEqual(go.closed, [go.opened[0].id], "closed by close(): at once");
+  const c = serve();
+  c.send(open(2));
+  c.send({ op: "bye" });
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.deepEqual(go.closed, [go.opened[0].id, go.opened[1].id], "no page came: closed after lingerFor");
 });
 
 test("stop closes every connection and serves no more", async () => {

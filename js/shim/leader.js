@@ -25,11 +25,15 @@ const leaderEngine = () => {
   const locks = g.navigator && g.navigator.locks;
   if (!locks || typeof g.BroadcastChannel !== "function" || !g.document) return (leaderRemote = null);
   const name = engineName(true);
-  const me = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
-  const port = new ChannelPort(name, me, () => leaderRemote.resume());
-  leaderRemote = new RemoteEngine(port, null, true);
-  campaign(locks, `ssewasm-leader ${name}`, name, me, port);
-  return leaderRemote;
+  // A page restored from the back/forward cache connects again (RemoteEngine's resume), as a
+  // new page: it left when it entered the cache (its port's close).
+  const connect = () => {
+    const me = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
+    const port = new ChannelPort(name, me, () => leaderRemote.reopen());
+    port.quit = campaign(locks, `ssewasm-leader ${name}`, name, me, port);
+    return { port };
+  };
+  return (leaderRemote = new RemoteEngine(connect(), true, connect));
 };
 
 // ChannelPort is a page's port to whichever page leads: what RemoteEngine posts waits until a
@@ -90,11 +94,14 @@ class ChannelPort {
     else this.#waiting.push(m);
   }
 
-  // close: the engine has failed (RemoteEngine: its Go side is gone); the page stands no more.
+  // close: the engine has failed (RemoteEngine: its Go side is gone), or the page enters the
+  // back/forward cache: the page stands no more, and leads no more (quit: see campaign).
   closed = false;
+  quit = null;
   close() {
     this.closed = true;
     this.#ch.close();
+    this.quit?.();
   }
 
   // check pings a leader that has been quiet, and reports whether one did not answer in time.
@@ -111,23 +118,28 @@ class ChannelPort {
 
 // campaign has the page stand for leader: it waits in line for lock, and once it holds it,
 // leads (lead) until the lock is stolen (the page was frozen, say), then stands again.
-// Meanwhile it watches the leader, and steals the lock from one that does not answer.
+// Meanwhile it watches the leader, and steals the lock from one that does not answer. It
+// returns quit, which ends all that: the page leaves the line, or stops leading and lets the
+// lock go (the next in line leads).
 const campaign = (locks, lock, name, me, port) => {
   let stop = null; // stops the page's host, while it leads
+  let release = null; // lets the lock go, while the page leads
   let inLine = null; // aborts the page's request that waits in line
   let stealing = false;
+  let quitted = false;
   const take = () => {
+    if (quitted) return;
     stealing = false;
     stop = lead(name, me, port.term + 1);
-    return new Promise(() => {}); // the lock is held while the page lives
+    return new Promise((resolve) => (release = resolve)); // the lock is held while the page leads
   };
   // A request of the page's fails when the lock it held is stolen (the host stops, and the
   // page stands again), or while it waits, when the page aborts it to steal instead.
   const lost = () => unlessFrozen(() => {
     if (!stop) return;
     stop();
-    stop = null;
-    stand();
+    stop = release = null;
+    if (!quitted) stand();
   });
   const stand = () => {
     inLine = new AbortController();
@@ -135,20 +147,23 @@ const campaign = (locks, lock, name, me, port) => {
   };
   stand();
   const watch = real.setInterval(() => {
-    if (port.closed) {
-      real.clearInterval(watch);
-      inLine.abort();
-      return;
-    }
     if (stop || stealing || frozen || !port.check()) return;
     stealing = true;
     inLine.abort();
     locks.request(lock, { steal: true }, take).catch(() => {
       if (stop) return lost();
       stealing = false; // the steal failed: back in line
-      stand();
+      if (!quitted) stand();
     });
   }, checkEvery);
+  return () => {
+    quitted = true;
+    real.clearInterval(watch);
+    inLine.abort();
+    if (stop) stop();
+    release?.();
+    stop = release = null;
+  };
 };
 
 // For tests (install.js): whether this page leads, and freeze(ms), which has a leading page

@@ -23,7 +23,8 @@
 //   remote.js       the engine in a worker, for the sources with the worker or shared option: the
 //                   page's side
 //   leader.js       the shared option without a shared worker: a leader page runs the connections
-//   install.js      the globals: EventSource, NativeEventSource, window.stop
+//   install.js      the globals: EventSource, NativeEventSource, the test hooks
+//   lifecycle.js    the page's life cycle: window.stop(), online, the back/forward cache
 //   body.js         reading a response body with reads pending
 //   run.js          running the Go program, the bridge it calls, failing if it cannot run
 //   host.js         the engine in a worker (a page's, or the origin's shared one): the worker's

@@ -25,7 +25,7 @@ const remoteEngine = () => {
   } catch (e) {
     console.error("EventSource polyfill: could not start its worker:", e);
   }
-  return (remote = new RemoteEngine(worker, worker, false));
+  return (remote = new RemoteEngine(worker && { port: worker, errors: worker }, false));
 };
 
 // sharedEngine returns the origin's shared engine worker; where the browser has no
@@ -38,8 +38,15 @@ const sharedEngine = () => {
   let why = "this environment has no SharedWorker";
   if (typeof g.SharedWorker === "function") {
     try {
-      const w = new g.SharedWorker(scriptURL, { name: engineName(true) });
-      return (sharedRemote = new RemoteEngine(w.port, w, true));
+      // extendedLifetime (Chromium 148 on): the browser keeps the worker running for a while
+      // after its last page goes, so that a navigation to another page of the site keeps its
+      // connections (they linger: see host.js). It is in the worker's name, as a worker asked
+      // for with another extendedLifetime than an existing one of the same name fails to start.
+      const connect = () => {
+        const w = new g.SharedWorker(scriptURL, { name: engineName("extended"), extendedLifetime: true });
+        return { port: w.port, errors: w };
+      };
+      return (sharedRemote = new RemoteEngine(connect(), true, connect));
     } catch (e) {
       why = e;
     }
@@ -49,12 +56,15 @@ const sharedEngine = () => {
   return sharedRemote;
 };
 
-// RemoteEngine is the page's side of an engine worker: port carries the messages (the worker
-// itself, or a shared worker's port), errors fires its error events; undefined when it could
-// not start.
+// RemoteEngine is the page's side of an engine worker: to.port carries the messages (the worker
+// itself, or a shared worker's port), to.errors, if any, fires its error events; to is undefined
+// when it could not start. A shared engine's connect() makes a new to for a page restored from
+// the back/forward cache (suspend, resume).
 class RemoteEngine {
   #port;
   #shared;
+  #connect;
+  #away = false; // the page is in the back/forward cache: it has left the shared engine
   #sources = new Map(); // id → {es, receive, headers}: those open in the worker
   #gone = ""; // the reason the sources fail, once the worker has failed
   #closing = []; // [id, wasOpen] of the sources close() closed in this task
@@ -62,36 +72,42 @@ class RemoteEngine {
   #nextCall = 0;
   #hello = null; // the hello message of a shared engine's page, once it holds its lock
 
-  constructor(port, errors, shared) {
+  constructor(to, shared, connect) {
     this.#shared = shared;
-    if (!port) {
+    this.#connect = connect;
+    if (!to) {
       this.#gone = "internal";
       return;
     }
+    this.#attach(to);
+    if (shared) g.addEventListener("pagehide", (e) => {
+      if (!e.persisted) this.#post({ op: "bye" }); // the page goes: its sources go with it
+    });
+  }
+
+  #attach({ port, errors }) {
     this.#port = port;
     port.onmessage = (e) => this.#message(e.data);
     if (errors) errors.onerror = (e) => {
       e.preventDefault();
       this.#fail("internal", e.message || "the worker failed to load or crashed");
     };
-    if (shared) this.#sayGoodbyes();
+    if (this.#shared) this.#holdLock();
   }
 
-  // #sayGoodbyes has the shared worker forget this page's sources when the page goes: at
-  // pagehide (not for a page kept in the back/forward cache, whose sources stay), and, where
-  // the page holds a Web Lock the worker waits for, when the page is gone some other way (a
-  // crash). The lock is taken before the worker hears of it, so that the worker's request
-  // cannot be granted before the page holds it.
-  #sayGoodbyes() {
-    g.addEventListener("pagehide", (e) => {
-      if (!e.persisted) this.#post({ op: "bye" });
-    });
+  // #holdLock has the shared worker forget this page's sources when the page is gone some other
+  // way than by pagehide (a crash): the page holds a Web Lock that the worker waits for. The
+  // lock is taken before the worker hears of it, so that the worker's request cannot be
+  // granted before the page holds it. #release lets it go.
+  #release = null;
+  #holdLock() {
     const locks = g.navigator && g.navigator.locks;
     if (!locks) return; // a page that is not a secure context
     const lock = `ssewasm-page ${Date.now().toString(36)} ${Math.random().toString(36).slice(2)}`;
     locks.request(lock, () => {
+      if (this.#away) return;
       this.#post((this.#hello = { op: "hello", lock }));
-      return new Promise(() => {}); // held as long as the page lives
+      return new Promise((resolve) => (this.#release = resolve)); // held as long as the page is here
     }).catch(() => {});
   }
 
@@ -110,9 +126,9 @@ class RemoteEngine {
     this.#post(open);
   }
 
-  // resume opens every source again on a new host, a leader page that took over from another
+  // reopen opens every source again on a new host, a leader page that took over from another
   // (leader.js), from where each is.
-  resume() {
+  reopen() {
     if (this.#hello) this.#post(this.#hello);
     for (const s of this.#sources.values()) this.#post({ ...s.open, resume: { lastEventId: s.face.where() } });
   }
@@ -138,6 +154,38 @@ class RemoteEngine {
     this.#post({ op: "online" });
   }
 
+  // suspend: the page enters the back/forward cache. A dedicated worker's fetches are the
+  // page's: they end, without an event. A shared engine's page leaves it, as if it went, and
+  // lets its port and lock go: Chromium evicts a page from the cache when a shared worker's
+  // message or a broadcast comes to it, and the connections go on without the page.
+  suspend() {
+    if (!this.#shared) return this.#post({ op: "suspend" });
+    if (this.#gone || this.#away) return;
+    this.#post({ op: "bye" });
+    this.#away = true;
+    this.#hello = null;
+    this.#release?.();
+    this.#release = null;
+    this.#port.close();
+  }
+
+  // resume: the page is restored from the back/forward cache (restore), or resumed after it
+  // was frozen; its sources reconnect at once, from where each is. A shared engine's page comes
+  // back to it as a new page, and each source joins a connection whose stream is where its own
+  // is, or has one of its own from there until it comes to where the others are (host.js).
+  resume(restore) {
+    if (this.#gone || (this.#shared && !this.#away)) return;
+    if (restore) for (const s of this.#sources.values()) restoreSource(s.es);
+    if (!this.#shared) return this.#post({ op: "resume" });
+    this.#away = false;
+    try {
+      this.#attach(this.#connect());
+    } catch (e) {
+      return this.#fail("internal", e);
+    }
+    this.reopen();
+  }
+
   // stats resolves with what the worker's Go side holds (see install.js), or null.
   stats() {
     if (this.#gone) return Promise.resolve(null);
@@ -149,7 +197,7 @@ class RemoteEngine {
   }
 
   #post(m) {
-    if (!this.#gone) this.#port.postMessage(m);
+    if (!this.#gone && !this.#away) this.#port.postMessage(m);
   }
 
   #message(m) {

@@ -141,12 +141,16 @@
     t.eq((await tickGets(t, key))[0].endMs, undefined, 'the connection goes on while a page has a source on it');
     others[1].remove();
     const gone = performance.now();
+    // It lingers 5 s for a next page (a navigation from one page of the site to another), then
+    // closes.
+    await t.sleep(1000);
+    t.eq((await tickGets(t, key))[0].endMs, undefined, 'the connection lingers for a next page');
     for (;;) {
       gets = await tickGets(t, key);
-      if (gets[0].endMs || performance.now() - gone > 5000) break;
+      if (gets[0].endMs || performance.now() - gone > 8000) break;
       await t.sleep(50);
     }
-    t.ok(gets[0].endMs, 'the connection closes once the last page is gone (waited 5 s)');
+    t.ok(gets[0].endMs, 'the connection closes once the last page is gone and none came (waited 8 s)');
     t.note('connection closed ' + Math.round(performance.now() - gone) + ' ms after the last page went');
   }, { timeout: 40000 });
 
@@ -282,7 +286,8 @@
   // The leader page goes away, or acts frozen (for 2 s: it neither answers nor relays) in the
   // middle of the stream: another page takes the lead and a new connection, with the last
   // event ID; each page keeps every event, once and in order, with no error and no second
-  // open; the frozen one, once it wakes, closes its connection.
+  // open; the frozen one, once it wakes, closes its connection, catches up on one of its own,
+  // and closes that too once it has come to where the others are.
   for (const how of ['goes-away', 'freezes']) {
     scenario('shared.leader-' + how, async (t) => {
       if (t.impl !== 'polyfill') return polyfillOnly;
@@ -308,7 +313,8 @@
       t.ok(+resumedAt >= 5 && +resumedAt < n, 'the second connection resumes from the last event ID: ' + resumedAt);
       if (how === 'goes-away') t.eq(gets.length, 2, 'connections: the first leader\'s, the second\'s');
       if (how === 'freezes') {
-        // The frozen page, behind the others when it wakes, catches up on a connection of its own.
+        // The frozen page, behind the others when it wakes, catches up on a connection of its
+        // own, then goes over to the others'.
         await until(() => leader.events.includes(`tick ${n}#${n}`), 10000, () => 'tick ' + n + ' in the frozen page: ' + leader.events.join(' '));
         const all = await tickGets(t, key);
         t.eq(all.length, 3, 'connections: the first leader\'s, the second\'s, the frozen page\'s');
@@ -317,6 +323,10 @@
         let first;
         while (!(first = (await tickGets(t, key))[0]).endMs && performance.now() < deadline) await t.sleep(100);
         t.ok(first.endMs, 'the frozen leader closes its connection once it wakes');
+        // Once level with the main connection, the frozen page goes over to it.
+        let mine;
+        while (!(mine = (await tickGets(t, key))[2]).endMs && performance.now() < deadline + 4000) await t.sleep(100);
+        t.ok(mine.endMs, 'the frozen page\'s connection closes once it has caught up');
         t.eq(leader.events.filter((e) => /^(open|error)/.test(e)), ['open(1)'], 'the frozen page: one open, no error');
         t.eq(ticks(t, leader.events, 'the frozen page'), Array.from({ length: n }, (_, k) => k + 1), 'the frozen page: every tick, once, in order');
       }
