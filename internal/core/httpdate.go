@@ -1,14 +1,14 @@
 package core
 
-import "time"
-
 // parseHTTPDate parses an HTTP-date (RFC 9110 §5.6.7) in any of its three formats, as a
 // recipient must: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the obsolete RFC 850 format
-// ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime's ("Sun Nov  6 08:49:37 1994"). The day of
-// the week is checked for its form and otherwise ignored, as time.Parse does; a two-digit year
-// is 19xx from 69, else 20xx, as time.Parse reads one. It is written out rather than left to
-// time.Parse, whose layout interpreter is a large part of the polyfill's wasm.
-func parseHTTPDate(s string) (time.Time, bool) {
+// ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime's ("Sun Nov  6 08:49:37 1994"), and returns
+// it as seconds since the Unix epoch. The day of the week is checked for its form and otherwise
+// ignored, as time.Parse does; a two-digit year is 19xx from 69, else 20xx, as time.Parse reads
+// one. It is written out, with its own calendar arithmetic, rather than left to time.Parse and
+// time.Date, whose layout interpreter and time zone code are a large part of the polyfill's
+// wasm.
+func parseHTTPDate(s string) (unix int64, ok bool) {
 	p := dateParser{s: s}
 	var day, month, year, hour, minute, sec int
 	switch {
@@ -36,16 +36,46 @@ func parseHTTPDate(s string) (time.Time, bool) {
 		hour, minute, sec = p.clock(" ")
 		year = p.after(" ", func() int { return p.num(4, 4) })
 	default:
-		return time.Time{}, false
+		return 0, false
 	}
-	if p.bad || p.i != len(s) || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, false
+	if p.bad || p.i != len(s) || month < 1 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return 0, false // (31 Feb and the like too)
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
-	if t.Day() != day { // 31 Feb and the like
-		return time.Time{}, false
+	return daysSinceEpoch(year, month, day)*86400 + int64(hour*3600+minute*60+sec), true
+}
+
+// daysIn returns the number of days in month (1 to 12) of year, in the proleptic Gregorian
+// calendar.
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	return t, true
+	return 31
+}
+
+// daysSinceEpoch returns the number of days from 1970-01-01 to the date (negative before it):
+// the count of days of a civil date, shifted so that years begin on 1 March and leap days
+// come last.
+func daysSinceEpoch(year, month, day int) int64 {
+	y := int64(year)
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400 // January and February of year 0: in the era before
+	}
+	yoe := y - era*400
+	mp := int64((month + 9) % 12) // March is 0
+	doy := (153*mp+2)/5 + int64(day) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 // dateParser reads an HTTP-date from s at i; bad records that something did not match.

@@ -79,7 +79,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return time.Duration(min(secs, uint64(math.MaxInt64/int64(time.Second)))) * time.Second
 	}
 	if t, ok := parseHTTPDate(v); ok {
-		return max(0, t.Sub(now))
+		secs := min(t-now.Unix(), math.MaxInt64/int64(time.Second)-1) // year 9999 overflows a Duration
+		return max(0, time.Duration(secs)*time.Second-time.Duration(now.Nanosecond()))
 	}
 	return 0
 }
