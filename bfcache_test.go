@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/browser"
-	"github.com/ssewasm/eventsource/internal/testserver"
 )
 
 // bfcacheImpls are the EventSources TestBackForwardCache runs: the page's script before its
@@ -107,8 +104,6 @@ func TestBackForwardCache(t *testing.T) {
 // runBFCachePage runs bfcachePage once in a fresh browser and checks what it reports and what
 // the server saw; it returns whether the page was restored from the back/forward cache.
 func runBFCachePage(t *testing.T, b *browser.Browser, bin, name, script, options string) bool {
-	ts := testserver.New()
-	ts.Mount("/web/", webDir())
 	reports := browser.NewReports()
 	key := fmt.Sprintf("bfcache-%d", time.Now().UnixNano())
 	mux := http.NewServeMux()
@@ -129,17 +124,8 @@ func runBFCachePage(t *testing.T, b *browser.Browser, bin, name, script, options
 		progress.last = string(b)
 		progress.Unlock()
 	})
-	mux.Handle("/", ts)
-	hs := httptest.NewServer(mux)
-	defer hs.Close()
-	defer ts.Close()
-	// A short directory: Chromium's singleton socket path must fit in a sockaddr_un.
-	dir, err := os.MkdirTemp("", "bfcache")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	proc, err := b.Start(bin, dir, hs.URL+"/page")
+	ts, base := servePages(t, mux)
+	proc, err := b.Start(bin, shortTempDir(t), base+"/page")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,9 +41,8 @@ for (const type of ["resume", "visibilitychange"]) // (a post from the freeze ev
 func TestLeaderFrozenByDevTools(t *testing.T) {
 	browser.RequireBuilt(t, webDir())
 	bin := browser.Chromium.Binary(t)
-	ts := testserver.New()
-	ts.Mount("/web/", webDir())
 	clock := newTickClock(40 * time.Millisecond)
+	defer clock.Close()
 	var mu sync.Mutex
 	events := map[string][]string{}
 	arrived := map[string][]time.Time{}
@@ -72,17 +69,8 @@ func TestLeaderFrozenByDevTools(t *testing.T) {
 		arrived[tab][seq] = time.Now()
 	})
 	mux.Handle("/clock", clock)
-	mux.Handle("/", ts)
-	hs := httptest.NewServer(mux)
-	defer hs.Close()
-	defer ts.Close()
-	defer clock.Close()
-	dir, err := os.MkdirTemp("", "freeze") // short: Chromium's singleton socket path must fit
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	proc, dt, err := browser.Chromium.StartDevTools(bin, dir, hs.URL+"/tab?name=A")
+	_, base := servePages(t, mux)
+	proc, dt, err := browser.Chromium.StartDevTools(bin, shortTempDir(t), base+"/tab?name=A")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +103,7 @@ func TestLeaderFrozenByDevTools(t *testing.T) {
 	}
 	waitFor("tab A's ticks", func() bool { return ticks("A") >= 3 })
 	for _, name := range []string{"B", "C"} {
-		if err := dt.Call(ctx, "", "Target.createTarget", map[string]any{"url": hs.URL + "/tab?name=" + name}, nil); err != nil {
+		if err := dt.Call(ctx, "", "Target.createTarget", map[string]any{"url": base + "/tab?name=" + name}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

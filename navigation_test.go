@@ -7,15 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/browser"
-	"github.com/ssewasm/eventsource/internal/testserver"
 )
 
 // navPage is a page of TestSharedAcrossNavigation: a shared source of the clock's ticks; after
@@ -45,9 +42,8 @@ func TestSharedAcrossNavigation(t *testing.T) {
 	for _, b := range browser.All {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			ts := testserver.New()
-			ts.Mount("/web/", webDir())
 			clock := newTickClock(40 * time.Millisecond)
+			defer clock.Close()
 			var mu sync.Mutex
 			reports := map[string][]string{}
 			var blankAt time.Time
@@ -76,17 +72,8 @@ func TestSharedAcrossNavigation(t *testing.T) {
 				mu.Unlock()
 			})
 			mux.Handle("/clock", clock)
-			mux.Handle("/", ts)
-			hs := httptest.NewServer(mux)
-			defer hs.Close()
-			defer ts.Close()
-			defer clock.Close()
-			dir, err := os.MkdirTemp("", "nav") // short: Chromium's singleton socket path must fit
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer os.RemoveAll(dir)
-			proc, err := b.Start(b.Binary(t), dir, hs.URL+"/page/1")
+			_, base := servePages(t, mux)
+			proc, err := b.Start(b.Binary(t), shortTempDir(t), base+"/page/1")
 			if err != nil {
 				t.Fatal(err)
 			}

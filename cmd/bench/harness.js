@@ -18,29 +18,28 @@ globalThis.bench = (() => {
   // sig abbreviates data as cmd/bench's signature does.
   const sig = (d) => d.slice(0, 40) + "|" + d.length + "|" + d.slice(Math.max(0, d.length - 40));
 
-  // ready resolves once the polyfill's Go side runs, in every page that loads it except the
-  // startup page (which counts the load), so that the streams time the implementations.
+  // ready resolves once the polyfill's engine runs (its Go side starts with the first source
+  // that needs it, in the page or an engine worker: a first one, so that it runs already), in
+  // every page of the polyfill except the startup page (which counts the load), so that the
+  // streams time the implementations. A page of native loads the polyfill too, which stays idle.
   const ready = (async () => {
     if (!cfg.script) return;
     if (typeof globalThis.NativeEventSource !== "function" || globalThis.EventSource === globalThis.NativeEventSource) {
       throw new Error("the polyfill did not install itself as EventSource, keeping NativeEventSource");
     }
-    if (cfg.startup) return;
+    if (cfg.startup || cfg.impl === "native") return;
     if (typeof globalThis.EventSource[Symbol.for("ssewasm.stats")] !== "function") {
       throw new Error('the polyfill has no EventSource[Symbol.for("ssewasm.stats")]');
     }
+    await new Promise((resolve, reject) => {
+      const es = new ES("/hello");
+      es.onmessage = () => { es.close(); resolve(); };
+      es.onerror = () => { es.close(); reject(new Error("the polyfill's engine did not start")); };
+    });
     const t0 = performance.now();
-    while (stats() === null) {
+    while (!cfg.option && stats() === null) {
       if (performance.now() - t0 > cfg.timeoutMs) throw new Error("the polyfill's wasm did not start");
       await sleep(4);
-    }
-    if (cfg.option) {
-      // The engine worker starts with the first source: a first one, so that it runs already.
-      await new Promise((resolve, reject) => {
-        const es = new ES("/hello");
-        es.onmessage = () => { es.close(); resolve(); };
-        es.onerror = () => { es.close(); reject(new Error("the engine worker did not start")); };
-      });
     }
   })();
 

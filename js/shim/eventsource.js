@@ -83,6 +83,7 @@ class EventSource extends EventTarget {
     else if (loadError) this.#failToLoad();
     else {
       waiting.add(this);
+      startGo();
       // Not for a URL the Go side fails at once (another scheme, credentials: see
       // fetch.checkURL and core's fetchable), which no request must reach.
       if (!options && /^https?:$/.test(parsed.protocol) && !parsed.username && !parsed.password) this.#prefetch();

@@ -301,7 +301,7 @@ const newHost = (broadcast, lingerFor = 0) => {
     for (const page of pages) page.post({ op: "gone", reason, why: String(why) });
   };
   goneWatchers.push(watch);
-  started.then(() => {
+  startGo().then(() => {
     for (const [page, m] of queued.splice(0)) handle(page, m);
   }, () => {}); // goneWatchers tell the pages
 

@@ -16,7 +16,7 @@ const load = () => {
     g: {},
     hostOf: null, // not a worker: nothing starts by itself
     bridge: { stop() {}, online() {} },
-    started: Promise.resolve(),
+    startGo: () => Promise.resolve(),
     goneWatchers: [],
     engineDied: (e) => {
       throw e;

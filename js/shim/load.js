@@ -20,9 +20,12 @@ const baseURL = () => (g.document ? g.document.baseURI : g.location && g.locatio
 const engineWorkerName = "ssewasm-engine ";
 const hostOf = !g.document && typeof g.name === "string" && g.name.startsWith(engineWorkerName) ? JSON.parse(g.name.slice(engineWorkerName.length)) : null;
 
-// Loading starts here, before the rest of this file runs: wasm_exec.js, and the wasm, compiled
-// as it arrives. start(), at the end, runs the Go program, which calls bridge.ready() once it
-// has installed open and close.
+// Loading: wasm_exec.js, and the wasm, compiled as it arrives (load), then start() (run.js) runs
+// the Go program, which calls bridge.ready() once it has installed open and close. In a worker
+// and in Node.js, which load this script to run sources, it starts at once; in a page, on
+// demand (startGo): the first source that runs on the page's own Go side starts it, so that a
+// page whose sources all run in an engine worker (the shared or worker option) loads no wasm of
+// its own.
 const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
 const wasmURL = hostOf ? new URL(hostOf.wasm) : urlOf("data-wasm", "eventsource.wasm");
 const execURL = hostOf ? new URL(hostOf.exec) : urlOf("data-wasm-exec", "wasm_exec.js");
@@ -60,6 +63,8 @@ const loadGo = () => new Promise((resolve, reject) => {
 
 // In a page, wasm_exec.js's request goes first, as it is small; in a worker, importScripts
 // blocks, so the wasm's request goes first there.
-const goLoaded = g.document ? loadGo() : null;
-const compiled = compile();
-const loaded = Promise.all([compiled, goLoaded ?? loadGo()]);
+const load = () => {
+  const goLoaded = g.document ? loadGo() : null;
+  const compiled = compile();
+  return Promise.all([compiled, goLoaded ?? loadGo()]);
+};

@@ -2,10 +2,11 @@
 // order it lists, inside one function, into web/eventsource.js).
 //
 // <script src="eventsource.js"></script> installs globalThis.EventSource at once (the browser's
-// own stays reachable as globalThis.NativeEventSource) and loads eventsource.wasm, found next to
-// this script unless a data-wasm attribute names another URL, with the Go toolchain's
-// wasm_exec.js, found next to this script unless data-wasm-exec names another. Sources
-// constructed before the wasm is ready start as soon as it is; nothing is lost or reordered.
+// own stays reachable as globalThis.NativeEventSource); its first source that runs in the page
+// loads eventsource.wasm, found next to this script unless a data-wasm attribute names another
+// URL, with the Go toolchain's wasm_exec.js, found next to this script unless data-wasm-exec
+// names another. Sources constructed before the wasm is ready start as soon as it is; nothing
+// is lost or reordered.
 //
 // The Go side implements the standard's algorithm: fetching, parsing, reconnection,
 // readyState, the last event ID. The shim holds the IDL surface, the loading, and the

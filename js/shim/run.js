@@ -2,7 +2,7 @@
 // and failing every source when it cannot run.
 
 const start = async () => {
-  const [module] = await loaded;
+  const [module] = await load();
   const go = withRealClock(() => new g.Go())();
   const imports = go.importObject.gojs;
   for (const name of ["runtime.nanotime1", "runtime.walltime", "runtime.scheduleTimeoutEvent", "runtime.clearTimeoutEvent"]) {
@@ -98,9 +98,15 @@ const wasmBlocked = () => {
   }
 };
 
-// started settles once the Go side runs, or has failed to.
-const started = start();
-started.catch((e) => {
+// startGo starts the Go side, once; started settles once it runs, or has failed to.
+let started = null;
+const startGo = () => {
+  if (started) return started;
+  started = start();
+  started.catch(goFailed);
+  return started;
+};
+const goFailed = (e) => {
   loadError = e;
   if (wasmBlocked()) {
     loadReason = "csp";
@@ -111,4 +117,5 @@ started.catch((e) => {
   for (const es of waiting) failSource(es);
   waiting.clear();
   for (const watch of goneWatchers) watch(loadReason, e);
-});
+};
+if (!g.document) startGo();

@@ -66,9 +66,10 @@
   const { scenario } = SSETest;
 
   // The worker option runs the connection in the page's engine worker, one for all such sources:
-  // the page's own Go side holds none of them, the worker's holds each while it is open. When the
-  // worker's Go side cannot load (here data-wasm names a missing file, which the worker uses
-  // too), every such source fails at once with reason "internal", and so do those made later.
+  // the page loads no Go side of its own (it starts with the first source that needs it), the
+  // worker's holds each source while it is open. When the worker's Go side cannot load (here
+  // data-wasm names a missing file, which the worker uses too), every such source fails at once
+  // with reason "internal", and so do those made later.
   scenario('loading.worker-option', async (t) => {
     if (t.impl !== 'polyfill') return 'a polyfill extension';
     const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
@@ -93,7 +94,7 @@
       watch('a', new EventSource(${JSON.stringify(url)}, { worker: true }));
       if (!${JSON.stringify(attrs)}) watch('b', new EventSource(${JSON.stringify(url)}, { worker: true }));
     <\/script>`, 10000);
-    t.eq(await run(''), 'a:hello, b:hello; sources in the worker: 2, on the page: 0', 'two sources in the worker');
+    t.eq(await run(''), 'a:hello, b:hello; sources in the worker: 2, on the page: none', 'two sources in the worker, and no Go side on the page');
     t.eq(await run('data-wasm="/web/no-such.wasm"'), 'a:error(2):internal, b:error(2):internal', 'the worker\'s Go side cannot load');
   }, { timeout: 25000 });
 })();
