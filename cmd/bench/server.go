@@ -48,6 +48,10 @@ func newServer(dist string, streams map[string]*stream, timeout time.Duration) (
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /page", s.page)
 	mux.Handle("GET /dist/", http.StripPrefix("/dist/", webfiles.Handler(dist, "no-store")))
+	// The same files served as the README's "Serving it" says (no-cache, with Last-Modified: a
+	// return visit revalidates each, a 304, and keeps what it has), for the warm startup: from
+	// the HTTP cache, and the wasm's compiled code from V8's.
+	mux.Handle("GET /cached/", http.StripPrefix("/cached/", webfiles.Handler(dist, "no-cache")))
 	mux.HandleFunc("GET /events/{name}", s.events)
 	mux.HandleFunc("GET /ticks", s.ticks)
 	mux.HandleFunc("GET /soak/once", s.soak.once)
@@ -75,8 +79,9 @@ type pageConfig struct {
 	TimeoutMs int64  `json:"timeoutMs"`
 }
 
-// page serves /page?impl=native|polyfill[&mode=startup|memory|soak]. Every page loads the
-// polyfill, except native's startup page, which would otherwise count the polyfill's load too.
+// page serves /page?impl=native|polyfill[&mode=startup|warm|memory|soak]. Every page loads the
+// polyfill, except native's startup pages, which would otherwise count the polyfill's load too.
+// The warm startup page (mode warm) is the startup page with the polyfill's files from /cached/.
 // The memory and soak pages catch the polyfill's wasm memory (wasmhook.js); the soak page also
 // runs soak.js.
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +90,8 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "impl must be native or polyfill", http.StatusBadRequest)
 		return
 	}
-	cfg := pageConfig{Impl: impl, Script: impl == "polyfill" || mode != "startup", Startup: mode == "startup", TimeoutMs: s.timeout.Milliseconds()}
+	startup := mode == "startup" || mode == "warm"
+	cfg := pageConfig{Impl: impl, Script: impl == "polyfill" || !startup, Startup: startup, TimeoutMs: s.timeout.Milliseconds()}
 	if impl == "polyfill" {
 		cfg.Option = s.option
 	}
@@ -100,7 +106,11 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 		b.WriteString("<script>" + wasmHookJS + "</script>\n")
 	}
 	if cfg.Script {
-		b.WriteString("<script src=\"/dist/eventsource.js\"></script>\n")
+		dir := "dist"
+		if mode == "warm" {
+			dir = "cached"
+		}
+		b.WriteString("<script src=\"/" + dir + "/eventsource.js\"></script>\n")
 	}
 	fmt.Fprintf(&b, "<script>globalThis.benchConfig = %s;\n%s</script>\n", j, harnessJS)
 	if mode == "soak" {
