@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"math"
 	"net/http"
@@ -140,15 +141,32 @@ func TestServer(t *testing.T) {
 	if err != nil || string(body) != string(st.body) || res.Header.Get("Content-Type") != "text/event-stream" {
 		t.Errorf("/events/s: %v, %q, %d bytes, want the stream's %d", err, res.Header.Get("Content-Type"), len(body), len(st.body))
 	}
-	for impl, script := range map[string]bool{"native&mode=startup": false, "polyfill&mode=startup": true, "native": true} {
+	for impl, script := range map[string]string{"native&mode=startup": "", "polyfill&mode=startup": "/dist/", "native": "/dist/", "native&mode=warm": "", "polyfill&mode=warm": "/cached/"} {
 		res, err := http.Get(srv.url + "/page?impl=" + impl)
 		if err != nil {
 			t.Fatal(err)
 		}
 		page, err := io.ReadAll(res.Body)
 		res.Body.Close()
-		if got := strings.Contains(string(page), `src="/dist/eventsource.js"`); err != nil || got != script {
-			t.Errorf("page %s: %v; loads the polyfill: %v, want %v", impl, err, got, script)
+		got := ""
+		for _, dir := range []string{"/dist/", "/cached/"} {
+			if strings.Contains(string(page), `src="`+dir+`eventsource.js"`) {
+				got = dir
+			}
 		}
+		if err != nil || got != script {
+			t.Errorf("page %s: %v; loads the polyfill from %q, want %q", impl, err, got, script)
+		}
+	}
+}
+
+// TestBuildFloor builds the startup floor as the bench does.
+func TestBuildFloor(t *testing.T) {
+	size, err := buildFloor(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size < 1<<20 || size > 4<<20 {
+		t.Errorf("floor.wasm is %d bytes: not a Go program of safejs", size)
 	}
 }

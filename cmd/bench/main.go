@@ -33,10 +33,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/browser"
+	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
 // params sizes the workloads.
@@ -79,6 +81,7 @@ type bench struct {
 	srv     *server
 	browser context.Context // the browser's chromedp context
 	ids     int             // the last /ticks stream id
+	floor   bool            // the startup floor is built (floor.go)
 }
 
 // report is what -json writes.
@@ -221,6 +224,22 @@ func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workloa
 	}
 	defer stopBrowser()
 	b := &bench{p: p, srv: srv, browser: bctx}
+	if slices.ContainsFunc(ws, func(w *workload) bool { return w.name == "startup" }) {
+		dir, err := os.MkdirTemp("", "bench-floor")
+		if err != nil {
+			return version, err
+		}
+		defer os.RemoveAll(dir)
+		if size, err := buildFloor(ctx, dir); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: no startup floor: %v\n", err)
+		} else {
+			srv.mu.Lock()
+			srv.floor = webfiles.Handler(dir, "no-store")
+			srv.mu.Unlock()
+			b.floor = true
+			fmt.Fprintf(os.Stderr, "bench: startup floor (cmd/bench/floor): %d bytes of wasm\n", size)
+		}
+	}
 	fmt.Fprintf(os.Stderr, "bench: %s, serving %s on %s, %d reps\n", version, dist, srv.url, p.Reps)
 
 	for _, impl := range impls {

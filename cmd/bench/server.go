@@ -36,6 +36,20 @@ type server struct {
 	sent map[string]tally // what each /ticks stream sent, by its id
 
 	soak soakState // what /soak/once and /soak/drop saw (see soak.go)
+
+	floor http.Handler // the startup floor's files (floor.go), once built
+}
+
+// serveFloor serves the startup floor's files, or 404 while there are none.
+func (s *server) serveFloor(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	h := s.floor
+	s.mu.Unlock()
+	if h == nil {
+		http.NotFound(w, r)
+		return
+	}
+	h.ServeHTTP(w, r)
 }
 
 // newServer starts serving dist at /dist/ and streams at /events/{name}.
@@ -47,6 +61,12 @@ func newServer(dist string, streams map[string]*stream, timeout time.Duration) (
 	s := &server{url: "http://" + ln.Addr().String(), streams: streams, timeout: timeout, sent: map[string]tally{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /page", s.page)
+	mux.HandleFunc("GET /floor", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte(floorPage))
+	})
+	mux.Handle("GET /floor/", http.StripPrefix("/floor/", http.HandlerFunc(s.serveFloor)))
 	mux.Handle("GET /dist/", http.StripPrefix("/dist/", webfiles.Handler(dist, "no-store")))
 	// The same files served as the README's "Serving it" says (no-cache, with Last-Modified: a
 	// return visit revalidates each, a 304, and keeps what it has), for the warm startup: from

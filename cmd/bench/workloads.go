@@ -218,6 +218,18 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 		// a shared one kept from an earlier tab, before the page's own wasm has arrived.)
 		return nil, errors.New("startup: the page has no resource timing of the wasm")
 	}
+	if impl == "polyfill" && b.floor {
+		// The floor, in the same tab: the smallest safejs program, then the browser's own
+		// EventSource (floor.go).
+		if err := chromedp.Do(ctx, chromedp.Navigate(b.srv.url+"/floor")); err != nil {
+			return nil, fmt.Errorf("loading the floor: %w", err)
+		}
+		f, err := startupResult(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("floor: %w", err)
+		}
+		ms = append(ms, measure{"floor: nav→1st message ms", f.T}, measure{"polyfill - floor ms", r.T - f.T})
+	}
 	return ms, nil
 }
 
