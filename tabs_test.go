@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,11 +19,11 @@ import (
 	"github.com/ssewasm/eventsource/internal/testserver"
 )
 
-// freezeTab is a tab of TestLeaderFrozenByDevTools: the polyfill without a shared worker (so
-// the pages elect a leader), one shared source of ticks, and its events posted to /events as
-// they come: "open", "error(readyState)" or the tick's id.
-const freezeTab = `<!doctype html><script>delete window.SharedWorker;</script>
-<script src="/web/eventsource.js"></script><script>
+// tabPage is a tab of the tests below: the polyfill (after head, a script: with
+// noSharedWorker, the pages elect a leader), one shared source of the clock's ticks, and its
+// events posted to /events as they come: "open", "error(readyState)", the tick's id, or "~" and
+// the type of a life cycle event of the page.
+const tabPage = `<!doctype html>%s<script src="/web/eventsource.js"></script><script>
 const es = new EventSource("/clock", { shared: true });
 let seq = 0; // the posts may arrive out of order: the server puts them back in it
 const post = (ev) => fetch("/events?tab=%s&seq=" + seq++ + "&ev=" + ev, { method: "POST" });
@@ -33,81 +34,182 @@ for (const type of ["resume", "visibilitychange"]) // (a post from the freeze ev
   document.addEventListener(type, () => post("~" + type));
 </script>`
 
+// noSharedWorker is a head script for tabPage: the polyfill finds no SharedWorker.
+const noSharedWorker = "<script>delete window.SharedWorker;</script>"
+
+// tabs runs tabs of tabPage in one Chromium, whose DevTools it holds, against a tick clock, and
+// keeps what each tab's source fires.
+type tabs struct {
+	t       *testing.T
+	ctx     context.Context
+	base    string
+	clock   *tickClock
+	dt      *browser.DevTools
+	mu      sync.Mutex
+	events  map[string][]string // by tab name, in the order the tab posted them ("" not yet come)
+	arrived map[string][]time.Time
+}
+
+// startTabs starts Chromium on a first tab named first, each of whose tabs loads tabPage after
+// head; it stops at the test's end, or after timeout.
+func startTabs(t *testing.T, head, first string, timeout time.Duration) *tabs {
+	t.Helper()
+	browser.RequireBuilt(t, webDir())
+	bin := browser.Chromium.Binary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	tb := &tabs{t: t, ctx: ctx, clock: newTickClock(40 * time.Millisecond), events: map[string][]string{}, arrived: map[string][]time.Time{}}
+	t.Cleanup(tb.clock.Close)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /tab", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, tabPage, head, r.URL.Query().Get("name"))
+	})
+	mux.HandleFunc("POST /events", tb.record)
+	mux.Handle("/clock", tb.clock)
+	_, tb.base = servePages(t, mux)
+	proc, dt, err := browser.Chromium.StartDevTools(bin, shortTempDir(t), tb.base+"/tab?name="+first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		dt.Close()
+		proc.Stop()
+	})
+	tb.dt = dt
+	return tb
+}
+
+// record keeps a post of a tab's.
+func (tb *tabs) record(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	q := r.URL.Query()
+	tab := q.Get("tab")
+	seq, err := strconv.Atoi(q.Get("seq"))
+	if err != nil || seq < 0 || seq > 1e6 {
+		http.Error(w, "bad seq", http.StatusBadRequest)
+		return
+	}
+	for len(tb.events[tab]) <= seq {
+		tb.events[tab] = append(tb.events[tab], "")
+		tb.arrived[tab] = append(tb.arrived[tab], time.Time{})
+	}
+	tb.events[tab][seq] = q.Get("ev")
+	tb.arrived[tab][seq] = time.Now()
+}
+
+// open opens another tab, named name.
+func (tb *tabs) open(name string) {
+	tb.t.Helper()
+	if err := tb.dt.Call(tb.ctx, "", "Target.createTarget", map[string]any{"url": tb.base + "/tab?name=" + name}, nil); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// ticks returns how many ticks tab's source has had.
+func (tb *tabs) ticks(tab string) int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, e := range tb.events[tab] {
+		if _, err := strconv.Atoi(e); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor waits until cond holds, failing the test at the timeout.
+func (tb *tabs) waitFor(what string, cond func() bool) {
+	tb.t.Helper()
+	for !cond() {
+		if tb.ctx.Err() != nil {
+			tb.mu.Lock()
+			defer tb.mu.Unlock()
+			tb.t.Fatalf("timed out waiting for %s; events %s; connections %s", what, summary(tb.events), connections(tb.clock.Requests()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// check waits until every post has come, and checks that every tab's source opened once, had
+// no error, and every tick from its first once and in order.
+func (tb *tabs) check() {
+	tb.t.Helper()
+	tb.waitFor("every post", func() bool {
+		tb.mu.Lock()
+		defer tb.mu.Unlock()
+		for _, evs := range tb.events {
+			if slices.Contains(evs, "") {
+				return false
+			}
+		}
+		return true
+	})
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for tab, evs := range tb.events {
+		var opens, errs int
+		next := 0
+		for _, e := range evs {
+			switch n, err := strconv.Atoi(e); {
+			case strings.HasPrefix(e, "~"): // the page's life cycle
+			case e == "open":
+				opens++
+			case err != nil:
+				errs++
+			case next != 0 && n != next:
+				tb.t.Errorf("tab %s: tick %d where %d was next: %v", tab, n, next, evs)
+			default:
+				next = n + 1
+			}
+		}
+		if opens != 1 || errs != 0 {
+			tb.t.Errorf("tab %s: %d open and %d error events, want 1 and 0: %v", tab, opens, errs, evs)
+		}
+	}
+}
+
+// TestTabsShareOneConnection opens ten tabs with a shared source, with the shared worker and
+// with the leader fallback: the server sees one connection; every tab gets every tick from its
+// first once, in order, with one open event and no error.
+func TestTabsShareOneConnection(t *testing.T) {
+	for _, mode := range []struct{ name, head string }{{"shared-worker", ""}, {"leader", noSharedWorker}} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			tb := startTabs(t, mode.head, "0", 60*time.Second)
+			tb.waitFor("tab 0's ticks", func() bool { return tb.ticks("0") >= 3 })
+			for i := 1; i < 10; i++ {
+				tb.open(strconv.Itoa(i))
+			}
+			for i := range 10 {
+				tb.waitFor("ticks in tab "+strconv.Itoa(i), func() bool { return tb.ticks(strconv.Itoa(i)) >= 10 })
+			}
+			tb.check()
+			if reqs := tb.clock.Requests(); len(reqs) != 1 {
+				t.Errorf("connections %s, want 1", connections(reqs))
+			}
+			tb.mu.Lock()
+			defer tb.mu.Unlock()
+			t.Logf("events %s", summary(tb.events))
+		})
+	}
+}
+
 // TestLeaderFrozenByDevTools freezes the leader page of the shared sources' fallback (no
 // SharedWorker) with DevTools' Page.setWebLifecycleState, as Chromium freezes a background
 // tab: it steps down as it freezes (its freeze event), another page leads on a connection that
 // resumes from the last event ID, and once the frozen page resumes it catches up and rejoins
 // the others. Every tab gets every tick once, in order, with one open event and no error.
 func TestLeaderFrozenByDevTools(t *testing.T) {
-	browser.RequireBuilt(t, webDir())
-	bin := browser.Chromium.Binary(t)
-	clock := newTickClock(40 * time.Millisecond)
-	defer clock.Close()
-	var mu sync.Mutex
-	events := map[string][]string{}
-	arrived := map[string][]time.Time{}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /tab", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, freezeTab, r.URL.Query().Get("name"))
-	})
-	mux.HandleFunc("POST /events", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		q := r.URL.Query()
-		tab := q.Get("tab")
-		seq, err := strconv.Atoi(q.Get("seq"))
-		if err != nil || seq < 0 || seq > 1e6 {
-			http.Error(w, "bad seq", http.StatusBadRequest)
-			return
-		}
-		for len(events[tab]) <= seq {
-			events[tab] = append(events[tab], "")
-			arrived[tab] = append(arrived[tab], time.Time{})
-		}
-		events[tab][seq] = q.Get("ev")
-		arrived[tab][seq] = time.Now()
-	})
-	mux.Handle("/clock", clock)
-	_, base := servePages(t, mux)
-	proc, dt, err := browser.Chromium.StartDevTools(bin, shortTempDir(t), base+"/tab?name=A")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proc.Stop()
-	defer dt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-
-	ticks := func(tab string) int {
-		mu.Lock()
-		defer mu.Unlock()
-		n := 0
-		for _, e := range events[tab] {
-			if _, err := strconv.Atoi(e); err == nil {
-				n++
-			}
-		}
-		return n
-	}
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for !cond() {
-			if ctx.Err() != nil {
-				mu.Lock()
-				defer mu.Unlock()
-				t.Fatalf("timed out waiting for %s; events %s; connections %s", what, summary(events), connections(clock.Requests()))
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	waitFor("tab A's ticks", func() bool { return ticks("A") >= 3 })
-	for _, name := range []string{"B", "C"} {
-		if err := dt.Call(ctx, "", "Target.createTarget", map[string]any{"url": base + "/tab?name=" + name}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	waitFor("tabs B and C's ticks", func() bool { return ticks("B") >= 3 && ticks("C") >= 3 })
+	t.Parallel()
+	tb := startTabs(t, noSharedWorker, "A", 60*time.Second)
+	ctx, dt, clock := tb.ctx, tb.dt, tb.clock
+	tb.waitFor("tab A's ticks", func() bool { return tb.ticks("A") >= 3 })
+	tb.open("B")
+	tb.open("C")
+	tb.waitFor("tabs B and C's ticks", func() bool { return tb.ticks("B") >= 3 && tb.ticks("C") >= 3 })
 
 	// Tab A, the first, leads.
 	var targets struct {
@@ -148,59 +250,25 @@ func TestLeaderFrozenByDevTools(t *testing.T) {
 	}
 
 	frozenAt := time.Now()
-	before, atA := ticks("B"), ticks("A")
+	before, atA := tb.ticks("B"), tb.ticks("A")
 	if err := dt.Call(ctx, attached.SessionID, "Page.setWebLifecycleState", map[string]any{"state": "frozen"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("ticks in tab B after the freeze", func() bool { return ticks("B") >= before+25 })
-	if n := ticks("A"); n > atA+2 {
+	tb.waitFor("ticks in tab B after the freeze", func() bool { return tb.ticks("B") >= before+25 })
+	if n := tb.ticks("A"); n > atA+2 {
 		t.Errorf("tab A got %d ticks while frozen (had %d)", n, atA)
 	}
 	if err := dt.Call(ctx, attached.SessionID, "Page.setWebLifecycleState", map[string]any{"state": "active"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	last := ticks("B")
-	waitFor("tab A to catch up", func() bool { return ticks("A") >= last+5 })
-	waitFor("the catch-up connection to close", func() bool {
+	last := tb.ticks("B")
+	tb.waitFor("tab A to catch up", func() bool { return tb.ticks("A") >= last+5 })
+	tb.waitFor("the catch-up connection to close", func() bool {
 		reqs := clock.Requests()
 		return len(reqs) >= 3 && reqs[len(reqs)-1].EndMS != 0
 	})
+	tb.check()
 
-	// Every tab: one open, no error, every tick once and in order (once every post has come).
-	waitFor("every post", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, evs := range events {
-			for _, e := range evs {
-				if e == "" {
-					return false
-				}
-			}
-		}
-		return true
-	})
-	mu.Lock()
-	defer mu.Unlock()
-	for tab, evs := range events {
-		var opens, errs int
-		next := 0
-		for _, e := range evs {
-			switch n, err := strconv.Atoi(e); {
-			case strings.HasPrefix(e, "~"): // the page's life cycle
-			case e == "open":
-				opens++
-			case err != nil:
-				errs++
-			case next != 0 && n != next:
-				t.Errorf("tab %s: tick %d where %d was next: %v", tab, n, next, evs)
-			default:
-				next = n + 1
-			}
-		}
-		if opens != 1 || errs != 0 {
-			t.Errorf("tab %s: %d open and %d error events, want 1 and 0: %v", tab, opens, errs, evs)
-		}
-	}
 	// Connections: A's (closed as A froze), the new leader's from the last event ID, A's
 	// catch-up (closed once level with the leader's).
 	reqs := clock.Requests()
@@ -217,10 +285,12 @@ func TestLeaderFrozenByDevTools(t *testing.T) {
 		t.Errorf("connections %v: the frozen leader's ended after the next one began", desc)
 	}
 	// The failover: the longest wait for a tick in tab B from the freeze on (ticks every 40 ms).
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
 	var gap time.Duration
 	var prev time.Time
-	for i, at := range arrived["B"] {
-		if _, err := strconv.Atoi(events["B"][i]); err != nil {
+	for i, at := range tb.arrived["B"] {
+		if _, err := strconv.Atoi(tb.events["B"][i]); err != nil {
 			continue
 		}
 		if at.After(frozenAt) && !prev.IsZero() {
@@ -229,7 +299,7 @@ func TestLeaderFrozenByDevTools(t *testing.T) {
 		prev = at
 	}
 	t.Logf("connections %v; longest gap between ticks in tab B after the freeze: %v", desc, gap.Round(time.Millisecond))
-	t.Logf("events %s", summary(events))
+	t.Logf("events %s", summary(tb.events))
 }
 
 // tickClock serves an event stream of ticks numbered by the clock: tick k is due k periods
