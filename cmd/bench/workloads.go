@@ -228,7 +228,7 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 		if err != nil {
 			return nil, fmt.Errorf("floor: %w", err)
 		}
-		ms = append(ms, measure{"floor: nav→1st message ms", f.T}, measure{"polyfill - floor ms", r.T - f.T})
+		ms = append(ms, measure{"floor: nav→1st message ms", f.T}, measure{"floor: nav→wasm received ms", f.WasmEnd}, measure{"polyfill - floor ms", r.T - f.T})
 	}
 	return ms, nil
 }
