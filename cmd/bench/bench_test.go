@@ -5,8 +5,10 @@ package main
 import (
 	"context"
 	"io"
+	"maps"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +170,42 @@ func TestBuildFloor(t *testing.T) {
 	}
 	if size < 1<<20 || size > 4<<20 {
 		t.Errorf("floor.wasm is %d bytes: not a Go program of safejs", size)
+	}
+}
+
+// TestPackageSizes reads a small module made by hand: one imported function, two bodies, and
+// their names.
+func TestPackageSizes(t *testing.T) {
+	section := func(id byte, content ...byte) []byte { return append([]byte{id, byte(len(content))}, content...) }
+	str := func(s string) []byte { return append([]byte{byte(len(s))}, s...) }
+	join := func(parts ...[]byte) []byte { return slices.Concat(parts...) }
+	module := join(
+		[]byte("\x00asm\x01\x00\x00\x00"),
+		section(2, join([]byte{1}, str("m"), str("f"), []byte{0, 0})...),
+		section(10, 2, 2, 0, 0x0b, 3, 0, 1, 0x0b),
+		section(0, join(str("name"), []byte{1, 26, 2, 1}, str("fmt.A"), []byte{2}, str("github.com_x_y.B"))...),
+	)
+	got, err := packageSizes(module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"fmt": 3, "github.com_x_y": 4}; !maps.Equal(got, want) {
+		t.Errorf("packageSizes = %v, want %v", got, want)
+	}
+	if _, err := packageSizes(module[:len(module)-3]); err == nil {
+		t.Error("a cut module: no error")
+	}
+	for name, want := range map[string]string{
+		"fmt.(*pp).doPrint":                 "fmt",
+		"fmt.__pp_.doPrint":                 "fmt",
+		"internal_strconv.Itoa":             "internal_strconv",
+		"github.com_hack_pad_safejs.Global": "github.com_hack_pad_safejs",
+		"github.com_a_b.__T_.m":             "github.com_a_b",
+		"runtime.gcStart":                   "runtime",
+		"_rt0_wasm_js":                      "_rt0_wasm_js",
+	} {
+		if got := packageOf(name); got != want {
+			t.Errorf("packageOf(%q) = %q, want %q", name, got, want)
+		}
 	}
 }

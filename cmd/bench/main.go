@@ -21,6 +21,7 @@
 //
 //	go run ./cmd/bench -dist web [-quick] [-reps N] [-only REGEX] [-json FILE]
 //	go run ./cmd/bench -dist web -soak [-soak-n N] [-soak-timeout D] [-json FILE]
+//	go run ./cmd/bench -packages
 package main
 
 import (
@@ -114,7 +115,16 @@ func run() error {
 	soakTimeout := flag.Duration("soak-timeout", 5*time.Minute, "with -soak: time limit of each phase")
 	worker := flag.Bool("worker", false, "give the polyfill's sources the worker option (its CPU figures are then the page's main thread's)")
 	shared := flag.Bool("shared", false, "give the polyfill's sources the shared option (its CPU figures are then the page's main thread's)")
+	packages := flag.Bool("packages", false, "print the function bodies of the polyfill's Go side and of the startup floor by package instead (unstripped builds)")
 	flag.Parse()
+	if *packages {
+		table, err := packageTable(context.Background(), 30)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Function bodies by package (bytes, unstripped, before wasm-opt): the polyfill's Go side (./wasm) and the startup floor (cmd/bench/floor)\n\n%s", table)
+		return nil
+	}
 
 	p := fullParams
 	if *quick {
