@@ -18,15 +18,21 @@ GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.was
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
 shim_files=(prelude clock load engine events options protocol request eventsource remote leader install lifecycle body run host)
 # The comments stay in the sources: the joined file drops the lines that are only a comment,
-# and blank lines (no line of the shim is inside a multi-line string).
+# blank lines, and a comment at the end of a line whose code has no quote, backtick or slash
+# (so that its " // " can be in no string, template, regular expression or block comment; no
+# line of the shim is inside a multi-line string, and it has no block comments).
 {
   printf '// eventsource.js: the EventSource polyfill, joined by build.sh from js/shim/ (see\n'
   printf '// prelude.js there), where its comments are.\n"use strict";\n(() => {\n'
   for f in "${shim_files[@]}"; do
-    sed -e '/^[[:space:]]*\/\//d' -e '/^[[:space:]]*$/d' "js/shim/$f.js"
+    sed -E -e '/^[[:space:]]*\/\//d' -e '/^[[:space:]]*$/d' -e "/^[^'\"\`\/]* \/\/ /s/ \/\/ .*$//" "js/shim/$f.js"
   done
   printf '})();\n'
 } >"$tmp/eventsource.js"
+if grep -n '/\*' js/shim/*.js >&2; then
+  echo "build.sh: the shim must have no block comments (see the comment stripping above)" >&2
+  exit 1
+fi
 if [ "$(ls js/shim/*.js | wc -l)" -ne "${#shim_files[@]}" ]; then
   echo "build.sh: js/shim/ holds files that shim_files does not list" >&2
   exit 1
