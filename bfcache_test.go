@@ -151,10 +151,7 @@ func runBFCachePage(t *testing.T, b *browser.Browser, bin, name, script, options
 		t.Fatalf("report %q: %v", got, err)
 	}
 	reqs := ts.Requests(key)
-	var conns []string
-	for _, r := range reqs {
-		conns = append(conns, fmt.Sprintf("{Last-Event-ID %q at %.0f ms, ended at %.0f}", r.Headers["Last-Event-Id"], r.MS, r.EndMS))
-	}
+	conns := connections(reqs)
 	t.Logf("restored %v %s; log %v; connections %v", rep.Restored, rep.NotRestored, rep.Log, conns)
 	if !rep.Restored {
 		// Loaded again: the first page's connection ended when it was unloaded (the second
