@@ -31,7 +31,7 @@ test-native:
 # the polyfill's Go side reading the options (against internal/protocol/options.json).
 test-wasm:
 	GOOS=js GOARCH=wasm go vet ./...
-	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/core ./internal/jsfunc ./internal/fetch ./wasm
+	GOOS=js GOARCH=wasm go test -count=1 -timeout 5m -exec="$(NODE_EXEC)" ./internal/parse ./internal/cancel ./internal/core ./internal/jsfunc ./internal/fetch ./wasm
 
 test-browser: build
 	go test -count=1 -timeout 20m -run TestBrowser -v .

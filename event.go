@@ -1,10 +1,6 @@
 package eventsource
 
-import (
-	"io"
-
-	"github.com/ssewasm/eventsource/internal/core"
-)
+import "github.com/ssewasm/eventsource/internal/core"
 
 // Event is a message event of the stream.
 type Event struct {
@@ -55,23 +51,6 @@ const (
 	// ReasonHeaders: the function given to WithHeaderFunc failed, or gave an invalid header.
 	ReasonHeaders = core.ReasonHeaders
 )
-
-// Transport fetches event streams; see [WithTransport].
-type Transport = core.Transport
-
-// Request is one fetch of an event stream, as a [Transport] receives it.
-type Request = core.Request
-
-// Response is what a [Transport] returns for a [Request].
-type Response = core.Response
-
-// Body is the body of a [Response], which pushes its chunks to the EventSource as they
-// arrive; [ReaderBody] makes one of an [io.ReadCloser].
-type Body = core.Body
-
-// ReaderBody returns the [Body] of r (an [net/http.Response]'s Body, say), which the
-// EventSource reads 64 KiB at most at a time.
-func ReaderBody(r io.ReadCloser) Body { return core.ReaderBody(r) }
 
 // CORSError is returned by a [Transport] for a response that failed the CORS check, which fails
 // the connection instead of re-establishing it.

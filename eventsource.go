@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sync"
 
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/parse"
 )
@@ -14,12 +15,12 @@ import (
 // EventSource is a connection to an event stream, kept open until [EventSource.Close], the
 // context given to [Open] ends, or the connection fails.
 type EventSource struct {
-	url    string
-	src    *core.Source
-	cancel context.CancelFunc
-	items  chan item
-	done   chan struct{}
-	once   sync.Once
+	url   string
+	src   *core.Source
+	scope *cancel.Scope // the source's, which Close cancels
+	items chan item
+	done  chan struct{}
+	once  sync.Once
 }
 
 // item is one event or error on its way to the reader.
@@ -50,13 +51,16 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*EventSource, err
 	if o.transport == nil {
 		o.transport = defaultTransport()
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	es := &EventSource{url: o.cfg.URL, cancel: cancel, items: make(chan item, 64), done: make(chan struct{})}
-	es.src = core.NewSource(o.cfg, o.transport, &chanHandler{ctx: ctx, items: es.items})
+	scope := cancel.New(ctx) // Close cancels it
+	if fn := o.header; fn != nil {
+		o.cfg.Header = func(cancel.Signal) (map[string][]string, error) { return fn(scope) }
+	}
+	es := &EventSource{url: o.cfg.URL, scope: scope, items: make(chan item, 64), done: make(chan struct{})}
+	es.src = core.NewSource(o.cfg, o.transport, &chanHandler{done: scope.Done(), items: es.items})
 	go func() {
 		defer close(es.done)
 		defer close(es.items)
-		es.src.Run(ctx)
+		es.src.Run(scope)
 	}()
 	return es, nil
 }
@@ -86,14 +90,14 @@ func (es *EventSource) Events() iter.Seq2[Event, error] {
 // a pending reconnection cancelled, and nothing more is delivered. It waits until the
 // background goroutine has ended, and always returns nil.
 func (es *EventSource) Close() error {
-	es.once.Do(es.cancel)
+	es.once.Do(func() { es.scope.Cancel(nil) })
 	<-es.done
 	return nil
 }
 
 // chanHandler hands what the source fires to the reader of Events.
 type chanHandler struct {
-	ctx    context.Context
+	done   <-chan struct{} // closed once the source is closed
 	items  chan<- item
 	origin string
 }
@@ -114,6 +118,6 @@ func (h *chanHandler) Error(err *Error) { h.send(item{err: err}) }
 func (h *chanHandler) send(it item) {
 	select {
 	case h.items <- it:
-	case <-h.ctx.Done():
+	case <-h.done:
 	}
 }

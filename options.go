@@ -12,13 +12,19 @@ type Option func(*options)
 
 type options struct {
 	cfg       core.Config
-	transport Transport
+	transport core.Transport                                         // nil for the default
+	header    func(ctx context.Context) (map[string][]string, error) // WithHeaderFunc's: Open passes it its ctx
 }
 
-// WithTransport makes the EventSource fetch through t instead of the default: net/http's
-// default client natively, fetch() in WebAssembly.
+// WithTransport makes the EventSource fetch through t instead of the default (also for a nil
+// t): net/http's default client natively, fetch() in WebAssembly.
 func WithTransport(t Transport) Option {
-	return func(o *options) { o.transport = t }
+	return func(o *options) {
+		o.transport = nil
+		if t != nil {
+			o.transport = engineTransport{t}
+		}
+	}
 }
 
 // WithCredentials sets the withCredentials flag: in WebAssembly, cross-origin requests then
@@ -59,7 +65,7 @@ func WithHeader(h map[string][]string) Option {
 // it, so that an expiring token can be renewed without losing the last event ID. An error from
 // fn is reported as an [Error] with [ReasonHeaders], and the connection is retried.
 func WithHeaderFunc(fn func(ctx context.Context) (map[string][]string, error)) Option {
-	return func(o *options) { o.cfg.Header = fn }
+	return func(o *options) { o.header = fn }
 }
 
 // WithMethod sends every request, reconnections included, with the given method and body

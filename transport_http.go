@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/ssewasm/eventsource/internal/core"
 )
 
 // HTTPTransport fetches event streams with net/http.
@@ -22,7 +24,7 @@ type HTTPTransport struct {
 // WithHTTPClient makes the EventSource fetch with c (see [HTTPTransport]).
 func WithHTTPClient(c *http.Client) Option { return WithTransport(&HTTPTransport{Client: c}) }
 
-func defaultTransport() Transport { return &HTTPTransport{} }
+func defaultTransport() core.Transport { return engineTransport{&HTTPTransport{}} }
 
 // Fetch sends req as the standard's request: a GET with Accept: text/event-stream, no caching,
 // and Last-Event-ID when the last event ID is not empty (with the method, body and headers of

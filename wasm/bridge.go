@@ -3,13 +3,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"runtime"
 	"sync"
 	"unsafe"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/fetch"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
@@ -30,8 +30,8 @@ type bridge struct {
 
 // source is an open EventSource's connection and what closes it.
 type source struct {
-	src    *core.Source
-	cancel context.CancelFunc
+	src   *core.Source
+	scope *cancel.Scope // cancelled by close()
 }
 
 func newBridge(js safejs.Value) *bridge {
@@ -95,7 +95,7 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	scope := cancel.Root()
 	h := &batchHandler{deliver: args[3], onPanic: b.report}
 	transport := &fetch.Transport{}
 	if !args[5].IsUndefined() {
@@ -104,7 +104,7 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 	transport.ReadLoop, transport.Reply, transport.Link, transport.Request = b.loop, args[7], args[8], b.request
 	src := core.NewSource(cfg, transport, h)
 	b.mu.Lock()
-	b.sources[id] = &source{src: src, cancel: cancel}
+	b.sources[id] = &source{src: src, scope: scope}
 	b.mu.Unlock()
 	// The callback must not block: the connection runs on its own goroutine until it fails or
 	// close() cancels it, and then leaves nothing behind.
@@ -113,10 +113,10 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 			b.mu.Lock()
 			delete(b.sources, id)
 			b.mu.Unlock()
-			cancel()
+			scope.Cancel(nil)
 		}()
 		defer h.recoverPanic()
-		src.Run(ctx)
+		src.Run(scope)
 	}()
 	return nil, nil
 }
@@ -135,7 +135,7 @@ func (b *bridge) close(args []safejs.Value) (any, error) {
 	delete(b.sources, id)
 	b.mu.Unlock()
 	if s != nil {
-		s.cancel()
+		s.scope.Cancel(nil)
 	}
 	return nil, nil
 }

@@ -1,9 +1,10 @@
 package core
 
 import (
-	"context"
 	"strings"
 	"time"
+
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 // DefaultReconnectionTime is the initial reconnection time. The standard leaves it to the user
@@ -29,8 +30,9 @@ type Config struct {
 	// Body, when not nil, is sent with every request, the reconnections' too.
 	Body []byte
 	// Header, when not nil, is called before every request (reconnections too, so that an
-	// expiring token can be renewed) for extra request headers.
-	Header func(ctx context.Context) (map[string][]string, error)
+	// expiring token can be renewed) for extra request headers. ctx is the context Run was
+	// given.
+	Header func(ctx cancel.Signal) (map[string][]string, error)
 	// Retry tunes re-establishing the connection.
 	Retry RetryPolicy
 	// IdleTimeout, when positive, is how long the connection may stay silent (not even a

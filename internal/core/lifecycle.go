@@ -1,8 +1,9 @@
 package core
 
 import (
-	"context"
 	"errors"
+
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 // The calls of the page's life cycle, from any goroutine: window.stop() (Abort), the network
@@ -17,8 +18,8 @@ var errAborted = errors.New("the page stopped loading")
 // the connection"; the same when the body is being read). A source waiting to reconnect has no
 // fetch and is left alone, as in browsers. It is safe to call from any goroutine.
 func (s *Source) Abort() {
-	if cancel := s.abortConn.Load(); cancel != nil {
-		(*cancel)(errAborted)
+	if conn := s.abortConn.Load(); conn != nil {
+		conn.Cancel(errAborted)
 	}
 }
 
@@ -50,8 +51,8 @@ func (s *Source) Suspend() {
 	case s.suspend <- struct{}{}:
 	default:
 	}
-	if cancel := s.abortConn.Load(); cancel != nil {
-		(*cancel)(errSuspended)
+	if conn := s.abortConn.Load(); conn != nil {
+		conn.Cancel(errSuspended)
 	}
 }
 
@@ -70,7 +71,7 @@ func (s *Source) Resume() {
 
 // awaitResume waits while the source is suspended. It reports whether to go on: false once
 // ctx is done.
-func (s *Source) awaitResume(ctx context.Context) bool {
+func (s *Source) awaitResume(ctx *cancel.Scope) bool {
 	for s.suspended.Load() {
 		select {
 		case <-ctx.Done():

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 func TestRetryPolicyDelay(t *testing.T) {
@@ -219,9 +220,9 @@ func TestSourceOptions(t *testing.T) {
 		},
 		{
 			name: "method, body and headers on every request",
-			cfg: Config{ReconnectionTime: ms, Method: "POST", Body: []byte(`{"q":1}`), Header: func() func(context.Context) (map[string][]string, error) {
+			cfg: Config{ReconnectionTime: ms, Method: "POST", Body: []byte(`{"q":1}`), Header: func() func(cancel.Signal) (map[string][]string, error) {
 				n := 0
-				return func(context.Context) (map[string][]string, error) {
+				return func(cancel.Signal) (map[string][]string, error) {
 					n++
 					return map[string][]string{"Authorization": {fmt.Sprintf("Bearer %d", n)}}, nil
 				}
@@ -243,9 +244,9 @@ func TestSourceOptions(t *testing.T) {
 		},
 		{
 			name: "a failing header function is retried",
-			cfg: Config{ReconnectionTime: ms, Header: func() func(context.Context) (map[string][]string, error) {
+			cfg: Config{ReconnectionTime: ms, Header: func() func(cancel.Signal) (map[string][]string, error) {
 				n := 0
-				return func(context.Context) (map[string][]string, error) {
+				return func(cancel.Signal) (map[string][]string, error) {
 					if n++; n == 1 {
 						return nil, errors.New("token service down")
 					}
@@ -258,7 +259,7 @@ func TestSourceOptions(t *testing.T) {
 		},
 		{
 			name: "an invalid header fails",
-			cfg: Config{Header: func(context.Context) (map[string][]string, error) {
+			cfg: Config{Header: func(cancel.Signal) (map[string][]string, error) {
 				return map[string][]string{"X-A": {"a\r\nInjected: 1"}}, nil
 			}},
 			replies: []reply{{holdUntil: true}},

@@ -18,15 +18,9 @@ func (h *parseHandler) Event(ev *parse.Event) {
 	}
 }
 
-// closed reports whether Run's ctx is done: nothing more is fired then.
-func (s *Source) closed() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
+// closed reports whether Run's ctx is done: nothing more is fired then. (Its Err, not its Done
+// channel, which the end of a context above it reaches a little later.)
+func (s *Source) closed() bool { return s.run.Err() != nil }
 
 func (h *parseHandler) Retry(ms int64) { h.reconnect = time.Duration(ms) * time.Millisecond }
 

@@ -1,12 +1,13 @@
 package core
 
 import (
-	"context"
 	"strings"
+
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 // request builds the request of the next connection.
-func (s *Source) request(ctx context.Context) (*Request, error) {
+func (s *Source) request(ctx *cancel.Scope) (*Request, error) {
 	req := &Request{
 		URL:             s.url,
 		LastEventID:     s.parser.LastEventID(),

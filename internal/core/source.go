@@ -6,13 +6,13 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"io"
 	"strconv"
 	"sync/atomic"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/parse"
 )
 
@@ -92,15 +92,15 @@ type Source struct {
 
 	state     atomic.Int32
 	parser    *parse.Parser
-	reconnect time.Duration                           // the event stream's reconnection time
-	url       string                                  // of the next request: the URL, then the final URL of a response
-	abortConn atomic.Pointer[context.CancelCauseFunc] // cancels the fetch in progress, if any
-	opened    bool                                    // a response from url has announced the connection
-	done      <-chan struct{}                         // Run's ctx.Done(): once closed, no more events are fired
-	wake      chan struct{}                           // Wake's signal to a reconnection delay (one pending at most)
-	suspended atomic.Bool                             // Suspend was called, and Resume not since
-	suspend   chan struct{}                           // Suspend's signal to a reconnection delay (one pending at most)
-	resumed   chan struct{}                           // Resume's signal to a suspended source (one pending at most)
+	reconnect time.Duration                // the event stream's reconnection time
+	url       string                       // of the next request: the URL, then the final URL of a response
+	abortConn atomic.Pointer[cancel.Scope] // the scope of the fetch in progress, if any
+	opened    bool                         // a response from url has announced the connection
+	run       *cancel.Scope                // Run's ctx: once it is done, no more events are fired
+	wake      chan struct{}                // Wake's signal to a reconnection delay (one pending at most)
+	suspended atomic.Bool                  // Suspend was called, and Resume not since
+	suspend   chan struct{}                // Suspend's signal to a reconnection delay (one pending at most)
+	resumed   chan struct{}                // Resume's signal to a suspended source (one pending at most)
 }
 
 // NewSource returns the connection of an EventSource created with cfg, in the CONNECTING state.
@@ -129,9 +129,9 @@ func (s *Source) ReadyState() ReadyState { return ReadyState(s.state.Load()) }
 // Run fetches the stream and keeps it going until the connection fails or ctx is done
 // (the EventSource's close() aborts the fetch by cancelling ctx). Once ctx is done nothing more
 // is reported to the handler. When Run returns, readyState is CLOSED.
-func (s *Source) Run(ctx context.Context) {
+func (s *Source) Run(ctx *cancel.Scope) {
 	defer s.state.Store(int32(Closed))
-	s.done = ctx.Done()
+	s.run = ctx
 	attempt := 0 // consecutive attempts to re-establish the connection since it was last open
 	for {
 		if !s.awaitResume(ctx) {
@@ -178,15 +178,16 @@ var errIdle = errors.New("idle timeout")
 // connect makes one connection (HTML §9.2.3: the fetch and the processing of its response)
 // and returns the error event that ends it, whether the connection is to be re-established
 // (or failed), and whether it was announced. It returns a nil error once ctx is done.
-func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
+func (s *Source) connect(ctx *cancel.Scope) (e *Error, retry, opened bool) {
 	req, err := s.request(ctx)
 	if err != nil {
-		var invalid *ConfigError
-		return &Error{Reason: ReasonHeaders, URL: s.cfg.URL, Err: err}, !errors.As(err, &invalid), false
+		return &Error{Reason: ReasonHeaders, URL: s.cfg.URL, Err: err}, !isError[*ConfigError](err), false
 	}
-	conn, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	s.abortConn.Store(&cancel)
+	// The connection's own scope, which the source cancels with a cause (Abort, Suspend, the
+	// idle timeout); not the context package's, whose code costs the wasm about 100 KB.
+	conn := ctx.Child()
+	defer conn.Cancel(nil)
+	s.abortConn.Store(conn)
 	defer s.abortConn.Store(nil)
 	if s.suspended.Load() {
 		// Suspend came after awaitResume and before abortConn was set: it cancelled nothing.
@@ -194,7 +195,7 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	}
 	var idle *time.Timer
 	if s.cfg.IdleTimeout > 0 {
-		idle = time.AfterFunc(s.cfg.IdleTimeout, func() { cancel(errIdle) })
+		idle = time.AfterFunc(s.cfg.IdleTimeout, func() { conn.Cancel(errIdle) })
 		defer idle.Stop()
 	}
 	if !fetchable(req.URL) {
@@ -204,7 +205,7 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 		return &Error{Reason: ReasonURL, URL: req.URL, Err: errors.New("the URL's scheme is not http, https, data or blob")}, false, false
 	}
 	resp, err := s.transport.Fetch(conn, req)
-	if err != nil && context.Cause(conn) == errAborted {
+	if err != nil && conn.Cause() == errAborted {
 		err = &AbortError{Err: errAborted}
 	}
 	if ctx.Err() != nil {
@@ -215,23 +216,19 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 		}
 		return nil, false, false
 	}
-	if context.Cause(conn) == errSuspended {
+	if conn.Cause() == errSuspended {
 		if err == nil {
 			resp.Body.Close()
 		}
 		return errSuspendedConn, true, false
 	}
 	if err != nil {
-		var (
-			cors *CORSError
-			bad  *URLError
-		)
 		switch {
-		case context.Cause(conn) == errIdle:
+		case conn.Cause() == errIdle:
 			return &Error{Reason: ReasonIdleTimeout, URL: req.URL}, true, false
-		case errors.As(err, &cors):
+		case isError[*CORSError](err):
 			return &Error{Reason: ReasonCORS, URL: req.URL, Err: err}, false, false
-		case errors.As(err, &bad):
+		case isError[*URLError](err):
 			return &Error{Reason: ReasonURL, URL: req.URL, Err: err}, false, false
 		case aborted(err):
 			return &Error{Reason: ReasonAborted, URL: req.URL, Err: err}, false, false
@@ -270,10 +267,10 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	if ctx.Err() != nil {
 		return nil, false, true
 	}
-	if context.Cause(conn) == errSuspended {
+	if conn.Cause() == errSuspended {
 		return errSuspendedConn, true, true
 	}
-	if context.Cause(conn) == errAborted {
+	if conn.Cause() == errAborted {
 		err = &AbortError{Err: errAborted}
 	}
 	// The body ended (the fetch "completed") or broke: either way the connection is
@@ -281,7 +278,7 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 	// unexpectedly").
 	e = &Error{Reason: ReasonEndOfStream, Status: resp.Status, StatusText: resp.StatusText, URL: req.URL}
 	switch {
-	case context.Cause(conn) == errIdle:
+	case conn.Cause() == errIdle:
 		e.Reason = ReasonIdleTimeout
 	case aborted(err):
 		// Aborted by the page (window.stop()), not by the source: Chromium's and Firefox's
@@ -295,13 +292,35 @@ func (s *Source) connect(ctx context.Context) (e *Error, retry, opened bool) {
 }
 
 // aborted reports whether err is an abort of the fetch that the source did not ask for.
-func aborted(err error) bool {
-	var a *AbortError
-	return errors.As(err, &a)
+func aborted(err error) bool { return isError[*AbortError](err) }
+
+// isError reports whether err's chain holds an E, as errors.As would find it (but for an As
+// method, which no error of a transport needs), without errors.As's reflection: the wasm has no
+// reflectlite then.
+func isError[E error](err error) bool {
+	for err != nil {
+		if _, ok := err.(E); ok {
+			return true
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range x.Unwrap() {
+				if isError[E](err) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // read interprets the body line by line until it ends (io.EOF) or breaks.
-func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
+func (s *Source) read(ctx *cancel.Scope, body Body, idle *time.Timer) error {
 	// A new stream: its buffers start empty, and pending data of the last one is discarded.
 	s.parser.Reset()
 	parse := func(chunk []byte) {
@@ -322,7 +341,7 @@ func (s *Source) read(ctx context.Context, body Body, idle *time.Timer) error {
 
 // reestablish implements "reestablish the connection" (HTML §9.2.3) up to the new fetch, which
 // the caller makes. It reports whether to go on: false once ctx is done.
-func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration) bool {
+func (s *Source) reestablish(ctx *cancel.Scope, e *Error, delay time.Duration) bool {
 	// Step 1: if readyState is CLOSED, return (close() cancelled ctx).
 	if ctx.Err() != nil {
 		return false
@@ -343,14 +362,14 @@ func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration)
 	s.handler.Error(e)
 	// Step 3: wait a delay equal to the reconnection time of the event source. Step 4: "Optionally,
 	// wait some more", which the retry policy's backoff and Retry-After do.
-	t := time.NewTimer(delay)
-	defer t.Stop()
+	elapsed, t := after(delay)
+	defer func() { t.Stop() }()
 	retryAt := time.Now().Add(e.retryAfter)
 	for waiting := true; waiting; {
 		select {
 		case <-ctx.Done():
 			return false
-		case <-t.C:
+		case <-elapsed:
 			waiting = false
 		case <-wake:
 			waiting = false
@@ -370,12 +389,20 @@ func (s *Source) reestablish(ctx context.Context, e *Error, delay time.Duration)
 				waiting = false
 				break
 			}
-			t.Reset(rest)
+			elapsed, t = after(rest)
 		}
 	}
 	// Step 6: "if the EventSource object's readyState attribute is not set to CONNECTING,
 	// then return" — that is, unless close() was called meanwhile.
 	return ctx.Err() == nil
+}
+
+// after returns a channel that is closed once d has passed, and the timer that closes it (Stop
+// forgets it). It is time.NewTimer without its channel of time.Time: that type in the binary
+// keeps time.Time's String method, and with it all of time's formatting (about 80 KB of wasm).
+func after(d time.Duration) (<-chan struct{}, *time.Timer) {
+	c := make(chan struct{})
+	return c, time.AfterFunc(d, func() { close(c) })
 }
 
 // fail implements "fail the connection" (HTML §9.2.3): readyState CLOSED, fire "error".

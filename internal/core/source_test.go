@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/parse"
 )
 
@@ -35,7 +36,7 @@ type fakeTransport struct {
 	times    []time.Time
 }
 
-func (f *fakeTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
+func (f *fakeTransport) Fetch(ctx *cancel.Scope, req *Request) (*Response, error) {
 	f.mu.Lock()
 	n := len(f.requests)
 	f.requests = append(f.requests, *req)
@@ -64,7 +65,7 @@ func (f *fakeTransport) Fetch(ctx context.Context, req *Request) (*Response, err
 	if end == nil {
 		end = io.EOF
 	}
-	resp.Body = ReaderBody(&fakeBody{ctx: ctx, chunks: r.chunks, end: end, hold: r.holdUntil})
+	resp.Body = &fakeBody{ctx: ctx, chunks: r.chunks, end: end, hold: r.holdUntil}
 	return resp, nil
 }
 
@@ -97,6 +98,11 @@ func (b *fakeBody) Read(p []byte) (int, error) {
 }
 
 func (b *fakeBody) Close() error { return nil }
+
+// Stream reads the body as net/http's are read.
+func (b *fakeBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
+	return ReadChunks(ctx, b, consume)
+}
 
 // log is a Handler that writes what fires as lines, and can cancel the source on a given line.
 type log struct {
@@ -160,7 +166,7 @@ func run(t *testing.T, cfg Config, stopAt string, replies ...reply) ([]string, [
 	if s.ReadyState() != Connecting {
 		t.Fatalf("new source is %v, want CONNECTING", s.ReadyState())
 	}
-	s.Run(ctx)
+	s.Run(scopeOf(ctx))
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		lines := l.Lines()
 		t.Fatalf("source still running after 10s; log starts: %q", lines[:min(len(lines), 12)])
@@ -411,7 +417,7 @@ func TestSourceRetryField(t *testing.T) {
 			}
 		}
 	}()
-	s.Run(ctx)
+	s.Run(scopeOf(ctx))
 	lines := l.Lines()
 	want := []string{
 		"open http://127.0.0.1:1",
@@ -450,7 +456,7 @@ func TestSourceCloseDuringReconnectDelay(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := NewSource(Config{URL: "http://127.0.0.1:1/", ReconnectionTime: time.Hour}, ft, l)
 	done := make(chan struct{})
-	go func() { s.Run(ctx); close(done) }()
+	go func() { s.Run(scopeOf(ctx)); close(done) }()
 	for range l.changed {
 		if lines := l.Lines(); strings.HasPrefix(lines[len(lines)-1], "error") {
 			break
@@ -473,7 +479,7 @@ func TestSourceCloseDuringReconnectDelay(t *testing.T) {
 // chunkBody is a body that pushes its chunks as they are, not read into a buffer.
 type chunkBody struct{ fakeBody }
 
-func (b *chunkBody) Stream(ctx context.Context, consume func([]byte)) error {
+func (b *chunkBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
 	for _, c := range b.chunks {
 		consume([]byte(c))
 	}
@@ -483,10 +489,10 @@ func (b *chunkBody) Stream(ctx context.Context, consume func([]byte)) error {
 // chunkTransport answers with chunkBody bodies.
 type chunkTransport struct{ fakeTransport }
 
-func (f *chunkTransport) Fetch(ctx context.Context, req *Request) (*Response, error) {
+func (f *chunkTransport) Fetch(ctx *cancel.Scope, req *Request) (*Response, error) {
 	resp, err := f.fakeTransport.Fetch(ctx, req)
 	if err == nil {
-		resp.Body = &chunkBody{*resp.Body.(*readerBody).r.(*fakeBody)}
+		resp.Body = &chunkBody{*resp.Body.(*fakeBody)}
 	}
 	return resp, err
 }
@@ -502,7 +508,7 @@ func TestSourceReadsChunks(t *testing.T) {
 	defer cancel()
 	const last = "error end-of-stream status=200 retry=true in=1ms"
 	l.stopAt, l.cancel = last, cancel
-	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(ctx)
+	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(scopeOf(ctx))
 	got := strings.Join(l.Lines(), "|")
 	if want := `open http://127.0.0.1:1|flush|message message "a" id=|flush|message message "b" id=1|flush|` + last; got != want {
 		t.Errorf("log:\n got %s\nwant %s", got, want)
@@ -541,7 +547,7 @@ func TestSourcePieces(t *testing.T) {
 	defer cancel()
 	want := fmt.Sprintf("message of %d bytes", len(long))
 	l.stopAt, l.cancel = want, cancel
-	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(ctx)
+	NewSource(Config{URL: "http://127.0.0.1:1/sse", ReconnectionTime: time.Millisecond}, ft, l).Run(scopeOf(ctx))
 	got := strings.Join(l.Lines(), "|")
 	if want := fmt.Sprintf("open http://127.0.0.1:1|error end-of-stream status=200 retry=true in=1ms|open http://127.0.0.1:1|drop %d|%s", len(long), want); got != want {
 		t.Errorf("log:\n got %s\nwant %s", got, want)
@@ -569,7 +575,7 @@ func TestSourceRawData(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		l.stopAt, l.cancel = want, cancel
-		NewSource(Config{URL: "http://127.0.0.1:1/sse"}, ft, h).Run(ctx)
+		NewSource(Config{URL: "http://127.0.0.1:1/sse"}, ft, h).Run(scopeOf(ctx))
 		cancel()
 		if got := strings.Join(l.Lines(), "|"); got != "open http://127.0.0.1:1|"+want {
 			t.Errorf("raw %v: log %s, want the message %s", raw, got, want)
@@ -625,7 +631,7 @@ func TestSourceAbort(t *testing.T) {
 					}
 				}
 			}()
-			s.Run(ctx)
+			s.Run(scopeOf(ctx))
 			if ctx.Err() != nil {
 				t.Fatalf("still running after 10s: %q", l.Lines())
 			}
@@ -649,7 +655,7 @@ func TestSourceAbortWhileWaiting(t *testing.T) {
 		<-l.changed // the error: the source waits 200ms
 		s.Abort()
 	}()
-	s.Run(ctx)
+	s.Run(scopeOf(ctx))
 	want := []string{"error network status=0 retry=true in=200ms", "open http://127.0.0.1:1"}
 	if got := l.Lines(); !reflect.DeepEqual(got, want) {
 		t.Errorf("fired\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -680,7 +686,7 @@ func TestSourceWake(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan struct{})
-			go func() { s.Run(ctx); close(done) }()
+			go func() { s.Run(scopeOf(ctx)); close(done) }()
 			<-l.changed // the error: the source waits an hour
 			s.Wake()
 			deadline := time.Now().Add(2 * time.Second)
@@ -769,7 +775,7 @@ func TestSourceSuspend(t *testing.T) {
 			if tt.before {
 				s.Suspend()
 			}
-			go func() { s.Run(ctx); close(done) }()
+			go func() { s.Run(scopeOf(ctx)); close(done) }()
 			if !tt.before {
 				for (len(l.Lines()) < tt.lines || len(ft.Requests()) < tt.requests) && ctx.Err() == nil {
 					time.Sleep(time.Millisecond)
@@ -806,3 +812,6 @@ func TestSourceSuspend(t *testing.T) {
 		})
 	}
 }
+
+// scopeOf is the Scope that Run takes, under a test's ctx.
+func scopeOf(ctx context.Context) *cancel.Scope { return cancel.New(ctx) }

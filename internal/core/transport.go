@@ -1,8 +1,9 @@
 package core
 
 import (
-	"context"
 	"io"
+
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 // Request is one fetch of the event stream, as the processing model builds it (HTML §9.2.2, the
@@ -42,30 +43,30 @@ type Response struct {
 	Body Body
 }
 
-// Body is a response body, pushed chunk by chunk.
+// Body is a response body, pushed chunk by chunk. (The Go API's Body is the same with a
+// context.Context; the engine's contexts are cancel.Scopes, so that no context.Context is in a
+// method type of the wasm: see package cancel.)
 type Body interface {
 	// Stream calls consume with each chunk of the body, one call at a time, on whichever
 	// goroutine the transport receives it (the fetch() transport: in read()'s callback, so that
 	// a chunk is parsed without a hand-over between goroutines), and returns once the body has
 	// ended (io.EOF), broken (another error), or ctx is done (ctx's error). A chunk is only
 	// valid during the call. Stream is called at most once.
-	Stream(ctx context.Context, consume func(chunk []byte)) error
+	Stream(ctx *cancel.Scope, consume func(chunk []byte)) error
 	// Close releases the body; the connection must not be reused for another stream.
 	Close() error
 }
 
-// ReaderBody is the Body of r, read readSize bytes at a time (net/http's response bodies).
-func ReaderBody(r io.ReadCloser) Body { return &readerBody{r: r} }
-
-type readerBody struct{ r io.ReadCloser }
-
-// readSize is the size of the buffer a ReaderBody reads chunks into.
+// readSize is the size of the buffer ReadChunks reads chunks into.
 const readSize = 64 << 10
 
-func (b *readerBody) Stream(ctx context.Context, consume func([]byte)) error {
+// ReadChunks is the Stream of a body that is an io.Reader (net/http's response bodies): it reads
+// r readSize bytes at a time and passes each chunk to consume, until r ends (io.EOF) or breaks,
+// or ctx is done (ctx's error).
+func ReadChunks(ctx cancel.Signal, r io.Reader, consume func([]byte)) error {
 	buf := make([]byte, readSize)
 	for {
-		n, err := b.r.Read(buf)
+		n, err := r.Read(buf)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -78,14 +79,13 @@ func (b *readerBody) Stream(ctx context.Context, consume func([]byte)) error {
 	}
 }
 
-func (b *readerBody) Close() error { return b.r.Close() }
-
-// Transport fetches event streams. Native Go uses net/http; the wasm build uses fetch().
+// Transport fetches event streams: the Go API's Transport (net/http by default, natively), or
+// fetch() in the polyfill.
 type Transport interface {
 	// Fetch sends req and returns the response once its headers have arrived. An error means
 	// a network error (or, where the transport can tell, a CORS failure: see CORSError). Fetch
 	// must return promptly with ctx's error once ctx is done, and so must reads of the body.
-	Fetch(ctx context.Context, req *Request) (*Response, error)
+	Fetch(ctx *cancel.Scope, req *Request) (*Response, error)
 }
 
 // CORSError marks a transport error as a failed CORS check, which fails the connection

@@ -3,12 +3,12 @@
 package fetch
 
 import (
-	"context"
 	"errors"
 	"math/bits"
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 )
 
@@ -56,7 +56,7 @@ func (o *outcome) failLocked(err error) {
 }
 
 // wait waits for the body's outcome, or ctx; mu guards o.
-func (o *outcome) wait(ctx context.Context, mu *sync.Mutex) error {
+func (o *outcome) wait(ctx *cancel.Scope, mu *sync.Mutex) error {
 	var err error
 	select {
 	case err = <-o.done:

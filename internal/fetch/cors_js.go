@@ -3,11 +3,11 @@
 package fetch
 
 import (
-	"context"
 	"errors"
 	"strings"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
@@ -48,7 +48,7 @@ const (
 //     exactly when the server answered.
 //
 // The caller still retries the real request once before concluding (see Transport.Fetch).
-func (t *Transport) probeCORS(ctx context.Context, req *core.Request) verdict {
+func (t *Transport) probeCORS(ctx *cancel.Scope, req *core.Request) verdict {
 	origin := pageOrigin()
 	if req.Opened || origin == "" {
 		return notCORS

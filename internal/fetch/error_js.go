@@ -3,10 +3,8 @@
 package fetch
 
 import (
-	"context"
-	"errors"
-
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
@@ -21,15 +19,14 @@ func jsError(op string, reason safejs.Value) error {
 // aborts end its context first, which the processing model checks before it looks at the
 // error.
 func abortMarked(err error) error {
-	var e *jsfunc.Error
-	if errors.As(err, &e) && e.Name == "AbortError" {
+	if e, ok := err.(*jsfunc.Error); ok && e.Name == "AbortError" { // ErrorOf's, which Await never wraps
 		return &core.AbortError{Err: err}
 	}
 	return err
 }
 
 // await is jsfunc.Await, with an abort marked (abortMarked).
-func await(ctx context.Context, op string, promise safejs.Value) (safejs.Value, error) {
+func await(ctx *cancel.Scope, op string, promise safejs.Value) (safejs.Value, error) {
 	v, err := jsfunc.Await(ctx, op, promise)
 	return v, abortMarked(err)
 }

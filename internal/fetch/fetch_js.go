@@ -3,13 +3,13 @@
 package fetch
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
@@ -70,7 +70,7 @@ func Started(promise, ctrl safejs.Value) *Transport {
 // when req.WithCredentials), cache mode "no-store", `Accept: text/event-stream`, and
 // Last-Event-ID when it is not empty; redirects are followed. Cancelling ctx aborts the fetch
 // and any read of its body.
-func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Response, error) {
+func (t *Transport) Fetch(ctx *cancel.Scope, req *core.Request) (*core.Response, error) {
 	var (
 		ctrl    *abortController
 		promise safejs.Value
@@ -93,8 +93,8 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 		return nil, err
 	}
 	res, err := await(ctx, "fetch", promise)
-	var aborted *core.AbortError
-	if err != nil && ctx.Err() == nil && !errors.As(err, &aborted) && t.probeCORS(ctx, req) == maybeCORS {
+	_, aborted := err.(*core.AbortError) // await's errors are never wrapped
+	if err != nil && ctx.Err() == nil && !aborted && t.probeCORS(ctx, req) == maybeCORS {
 		// The server answers, so the failure may have been a CORS check's; but it may have
 		// been a transient fault too (a server restarting, a connection cut), which must not
 		// fail the source for good: the real request is made once more, and only its failure
@@ -132,7 +132,7 @@ func (t *Transport) Fetch(ctx context.Context, req *core.Request) (*core.Respons
 
 // start starts the fetch of req, with an AbortController that ctx aborts (and t.Link: see
 // newAbortController); with probe, the CORS probe of req instead (see probeCORS).
-func (t *Transport) start(ctx context.Context, req *core.Request, probe ...string) (*abortController, safejs.Value, error) {
+func (t *Transport) start(ctx *cancel.Scope, req *core.Request, probe ...string) (*abortController, safejs.Value, error) {
 	ctrl, err := newAbortController(ctx, t.Link)
 	if err != nil {
 		return nil, safejs.Value{}, err
@@ -334,7 +334,7 @@ type abortController struct {
 
 // newAbortController returns an AbortController that ctx aborts. When link is a function, it is
 // called with the controller, which it may abort too (Transport.Link).
-func newAbortController(ctx context.Context, link safejs.Value) (*abortController, error) {
+func newAbortController(ctx *cancel.Scope, link safejs.Value) (*abortController, error) {
 	ctor, err := safejs.Global().Get("AbortController")
 	if err != nil {
 		return nil, err
@@ -352,13 +352,13 @@ func newAbortController(ctx context.Context, link safejs.Value) (*abortControlle
 }
 
 // adoptAbortController makes ctx abort a JavaScript AbortController.
-func adoptAbortController(ctx context.Context, ctrl safejs.Value) (*abortController, error) {
+func adoptAbortController(ctx *cancel.Scope, ctrl safejs.Value) (*abortController, error) {
 	signal, err := ctrl.Get("signal")
 	if err != nil {
 		return nil, err
 	}
 	a := &abortController{ctrl: ctrl, signal: signal}
-	a.stopFn = context.AfterFunc(ctx, a.abort)
+	a.stopFn = cancel.AfterFunc(ctx, a.abort)
 	return a, nil
 }
 
@@ -376,5 +376,5 @@ func (a *abortController) stop() {
 // emptyBody is the body of a response that has none.
 type emptyBody struct{ ctrl *abortController }
 
-func (emptyBody) Stream(context.Context, func([]byte)) error { return io.EOF }
-func (b emptyBody) Close() error                             { b.ctrl.stop(); return nil }
+func (emptyBody) Stream(*cancel.Scope, func([]byte)) error { return io.EOF }
+func (b emptyBody) Close() error                           { b.ctrl.stop(); return nil }

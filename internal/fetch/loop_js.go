@@ -3,12 +3,12 @@
 package fetch
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 	"github.com/ssewasm/eventsource/internal/wasmabi"
 )
@@ -48,7 +48,7 @@ func newLoopBody(body safejs.Value, ctrl *abortController, loop, reply safejs.Va
 
 // Stream starts the loop, which hands each chunk to consume, and returns once the body has
 // ended (io.EOF), broken, or ctx is done.
-func (b *loopBody) Stream(ctx context.Context, consume func([]byte)) error {
+func (b *loopBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
 	b.mu.Lock()
 	if b.consume != nil {
 		b.mu.Unlock()

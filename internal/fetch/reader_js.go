@@ -3,11 +3,11 @@
 package fetch
 
 import (
-	"context"
 	"io"
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
@@ -131,7 +131,7 @@ func (b *readerBody) fail(err error) {
 // Stream hands each chunk to consume, first those read before it, then each in read()'s
 // callback as it arrives, and returns once the body has ended (io.EOF), broken, or ctx is
 // done.
-func (b *readerBody) Stream(ctx context.Context, consume func([]byte)) error {
+func (b *readerBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
 	for {
 		b.mu.Lock()
 		if b.consume != nil {

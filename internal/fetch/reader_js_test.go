@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
@@ -70,19 +71,19 @@ func (s *stream) enqueue(t *testing.T, text string) {
 
 // collect streams b to its outcome and returns the chunks, joined by "|", and the outcome.
 func collect(t *testing.T, b interface {
-	Stream(context.Context, func([]byte)) error
+	Stream(*cancel.Scope, func([]byte)) error
 }) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	timeout, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
 	var got []string
-	err := b.Stream(ctx, func(chunk []byte) { got = append(got, string(chunk)) })
+	err := b.Stream(cancel.New(timeout), func(chunk []byte) { got = append(got, string(chunk)) })
 	return strings.Join(got, "|"), err
 }
 
 func newTestReaderBody(t *testing.T, s *stream) *readerBody {
 	t.Helper()
-	ctrl, err := newAbortController(context.Background(), safejs.Undefined())
+	ctrl, err := newAbortController(cancel.Root(), safejs.Undefined())
 	if err != nil {
 		t.Fatal(err)
 	}

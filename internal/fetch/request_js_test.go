@@ -3,11 +3,11 @@
 package fetch
 
 import (
-	"context"
 	"os"
 	"testing"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 )
 
@@ -44,7 +44,7 @@ func TestRequestInitMatchesTheShim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctrl, err := newAbortController(context.Background(), safejs.Undefined())
+	ctrl, err := newAbortController(cancel.Root(), safejs.Undefined())
 	if err != nil {
 		t.Fatal(err)
 	}

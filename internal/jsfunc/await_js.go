@@ -3,9 +3,8 @@
 package jsfunc
 
 import (
-	"context"
-
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 // settled is the outcome of a promise: its value, or the reason it was rejected.
@@ -17,7 +16,7 @@ type settled struct {
 
 // Await waits for promise to settle or ctx to end, and returns its value or its rejection as an
 // *Error whose Op is op.
-func Await(ctx context.Context, op string, promise safejs.Value) (safejs.Value, error) {
+func Await(ctx cancel.Signal, op string, promise safejs.Value) (safejs.Value, error) {
 	results := make(chan settled, 1)
 	onOK, err := FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		results <- settled{value: Arg0(args), ok: true}
