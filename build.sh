@@ -4,6 +4,8 @@
 #                     one function (they share its scope), without their comment lines
 #   eventsource.wasm  the Go side (wasm/), GOOS=js GOARCH=wasm, stripped, optimized by wasm-opt
 #   wasm_exec.js      the Go toolchain's own glue, copied from the Go in use
+# The shim asks for the other two as file?v=hash (the start of their SHA-256, written into it
+# here), so that a server may serve those URLs immutable.
 # plus .gz and .br copies of each, for servers that send them with Content-Encoding.
 # Files are built aside and renamed into place, so that a server reading web/ meanwhile never
 # sees half a file.
@@ -18,14 +20,15 @@ GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.was
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
 shim_files=(prelude clock load engine events options protocol request eventsource remote leader install lifecycle body run host)
 # The comments stay in the sources: the joined file drops the lines that are only a comment,
-# blank lines, and a comment at the end of a line whose code has no quote, backtick or slash
-# (so that its " // " can be in no string, template, regular expression or block comment; no
-# line of the shim is inside a multi-line string, and it has no block comments).
+# blank lines, the indentation, and a comment at the end of a line whose code has no quote,
+# backtick or slash (so that its " // " can be in no string, template, regular expression or
+# block comment; no line of the shim is inside a multi-line string, and it has no block
+# comments).
 {
   printf '// eventsource.js: the EventSource polyfill, joined by build.sh from js/shim/ (see\n'
   printf '// prelude.js there), where its comments are.\n"use strict";\n(() => {\n'
   for f in "${shim_files[@]}"; do
-    sed -E -e '/^[[:space:]]*\/\//d' -e '/^[[:space:]]*$/d' -e "/^[^'\"\`\/]* \/\/ /s/ \/\/ .*$//" "js/shim/$f.js"
+    sed -E -e '/^[[:space:]]*\/\//d' -e '/^[[:space:]]*$/d' -e "/^[^'\"\`\/]* \/\/ /s/ \/\/ .*$//" -e 's/^[[:space:]]+//' "js/shim/$f.js"
   done
   printf '})();\n'
 } >"$tmp/eventsource.js"
@@ -44,6 +47,15 @@ if command -v wasm-opt >/dev/null 2>&1; then
     --enable-mutable-globals "$tmp/eventsource.wasm" -o "$tmp/eventsource.opt.wasm"
   mv "$tmp/eventsource.opt.wasm" "$tmp/eventsource.wasm"
 fi
+
+# The shim asks for the wasm and wasm_exec.js by URLs with the start of their SHA-256 (load.js).
+version() { sha256sum "$1" | cut -c1-16; }
+placeholder='const versions = {wasm: "", exec: ""};'
+if [ "$(grep -cxF "$placeholder" "$tmp/eventsource.js")" -ne 1 ]; then
+  echo "build.sh: js/shim/load.js must hold the line: $placeholder" >&2
+  exit 1
+fi
+sed -i "s/^const versions = {wasm: \"\", exec: \"\"};\$/const versions = {wasm: \"$(version "$tmp/eventsource.wasm")\", exec: \"$(version "$tmp/wasm_exec.js")\"};/" "$tmp/eventsource.js"
 
 for f in eventsource.wasm eventsource.js wasm_exec.js; do
   gzip -9 -n -c "$tmp/$f" >"$tmp/$f.gz"

@@ -9,4 +9,6 @@ import (
 
 // defaultTransport is the host's fetch() in WebAssembly, with requests built in Go (a program
 // has no shim to build them).
-func defaultTransport() core.Transport { return &fetch.Transport{Init: fetch.RequestInit} }
+func defaultTransport() core.Transport {
+	return &fetch.Transport{Init: fetch.RequestInit, ReadInGo: fetch.ReadInGo}
+}

@@ -16,8 +16,9 @@ import (
 // fakeShim is the shim's side of the bridge, in JavaScript, as js/shim/run.js makes it but
 // without the module's memory: request builds each fetch as the shim does (the test server is
 // a data: URL), and deliver and reply record the batches (deliver gets them as places in Go's
-// memory, which this test cannot read: it records that they came). It has no readLoop, so Go
-// reads the bodies itself.
+// memory, which this test cannot read: it records that they came). Its readLoop is the simplest
+// the contract of fetch.Transport.ReadLoop allows: one read() pending, and every chunk handed to
+// fulfilled rather than copied into Go's buffer.
 const fakeShim = `
 	const shim = {
 		got: [],
@@ -25,6 +26,19 @@ const fakeShim = `
 		report(msg) { this.got.push("report:" + msg); },
 		request(url, method, headers, lastEventId, body, withCredentials, signal) {
 			return fetch(url, { method: method || "GET", signal });
+		},
+		readLoop(body, id, fulfilled, rejected, reply, signal) {
+			const reader = body.getReader();
+			let over = false;
+			const fail = (err) => { if (!over) { over = true; rejected(err); } };
+			signal.addEventListener("abort", () => fail(signal.reason));
+			const next = () => reader.read().then(({ value, done }) => {
+				if (over) return;
+				over = done;
+				fulfilled(done ? { done } : { value });
+				if (!done) next();
+			}, fail);
+			next();
 		},
 	};
 	return shim;`

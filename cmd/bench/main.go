@@ -244,7 +244,7 @@ func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workloa
 			fmt.Fprintf(os.Stderr, "bench: no startup floor: %v\n", err)
 		} else {
 			srv.mu.Lock()
-			srv.floor = webfiles.Handler(dir, "no-store")
+			srv.floor = webfiles.Handler(dir, "no-store", false)
 			srv.mu.Unlock()
 			b.floor = true
 			fmt.Fprintf(os.Stderr, "bench: startup floor (cmd/bench/floor): %d bytes of wasm\n", size)

@@ -67,11 +67,12 @@ func newServer(dist string, streams map[string]*stream, timeout time.Duration) (
 		w.Write([]byte(floorPage))
 	})
 	mux.Handle("GET /floor/", http.StripPrefix("/floor/", http.HandlerFunc(s.serveFloor)))
-	mux.Handle("GET /dist/", http.StripPrefix("/dist/", webfiles.Handler(dist, "no-store")))
-	// The same files served as the README's "Serving it" says (no-cache, with Last-Modified: a
-	// return visit revalidates each, a 304, and keeps what it has), for the warm startup: from
-	// the HTTP cache, and the wasm's compiled code from V8's.
-	mux.Handle("GET /cached/", http.StripPrefix("/cached/", webfiles.Handler(dist, "no-cache")))
+	mux.Handle("GET /dist/", http.StripPrefix("/dist/", webfiles.Handler(dist, "no-store", false)))
+	// The same files served as the README's "Serving it" says (the shim no-cache, with
+	// Last-Modified: a return visit revalidates it, a 304; the wasm and wasm_exec.js, asked for
+	// by version, immutable: a return visit takes them from the HTTP cache without asking), for
+	// the warm startup, with the wasm's compiled code from V8's cache.
+	mux.Handle("GET /cached/", http.StripPrefix("/cached/", webfiles.Handler(dist, "no-cache", true)))
 	mux.HandleFunc("GET /events/{name}", s.events)
 	mux.HandleFunc("GET /ticks", s.ticks)
 	mux.HandleFunc("GET /soak/once", s.soak.once)

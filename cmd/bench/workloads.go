@@ -261,10 +261,10 @@ func startupSecondTab(ctx context.Context, b *bench, w *workload, impl string) (
 }
 
 // startupWarm measures startup on a return visit: the page is loaded once, its polyfill files
-// served to be kept (/cached/: no-cache with a validator), then again 3 s later in the same
-// tab, when the files come from the HTTP cache after a 304 and, once V8 has cached the wasm's
-// compiled code (it does so for a streaming compile of a cached response, a while after the
-// code was last optimized), the module from V8's code cache.
+// served to be kept (/cached/: as the README's "Serving it" says), then again 3 s later in the
+// same tab, when the files come from the HTTP cache (the shim after a 304) and, once V8 has
+// cached the wasm's compiled code (it does so for a streaming compile of a cached response, a
+// while after the code was last optimized), the module from V8's code cache.
 func startupWarm(ctx context.Context, b *bench, w *workload, impl string) ([]measure, error) {
 	if err := b.open(ctx, impl, "warm"); err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ func newHandler(root string, done <-chan struct{}) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		http.ServeFile(w, r, filepath.Join(root, "index.html"))
 	})
-	mux.Handle("GET /web/", http.StripPrefix("/web/", webfiles.Handler(filepath.Join(root, "web"), "no-cache")))
+	mux.Handle("GET /web/", http.StripPrefix("/web/", webfiles.Handler(filepath.Join(root, "web"), "no-cache", true)))
 	mux.HandleFunc("GET /clock", func(w http.ResponseWriter, r *http.Request) { clock(w, r, done) })
 	mux.HandleFunc("GET /feed", func(w http.ResponseWriter, r *http.Request) { feed(w, r, done) })
 	mux.HandleFunc("GET /flaky", func(w http.ResponseWriter, r *http.Request) { flaky(w, r, done) })

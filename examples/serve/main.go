@@ -1,11 +1,13 @@
 // Command serve is the README's example of serving the polyfill ("Serving it") with the Go
 // standard library alone: the three files of web/ with their types, from their precompressed
-// copies, revalidated on every use.
+// copies, the shim revalidated on every use and the files it asks for by version kept.
 //
 //	go run ./examples/serve -web web -addr 127.0.0.1:8081
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"log"
 	"net/http"
@@ -27,8 +29,10 @@ func main() {
 
 // polyfillFiles serves the polyfill's files from dir: .wasm as application/wasm (which
 // WebAssembly.compileStreaming needs), .js as JavaScript, each from its .br or .gz copy when
-// the browser accepts that encoding (browsers never refuse one with q=0), and revalidated on
-// every use: an unchanged file costs a 304, and the browser keeps the wasm it has compiled.
+// the browser accepts that encoding (browsers never refuse one with q=0). The shim asks for the
+// wasm and wasm_exec.js as file?v=version: such a URL is kept for a year without asking again,
+// when version is the file's own. Anything else is revalidated on every use: an unchanged file
+// costs a 304, and the browser keeps the wasm it has compiled.
 func polyfillFiles(dir string) http.Handler {
 	types := map[string]string{".wasm": "application/wasm", ".js": "text/javascript; charset=utf-8"}
 	files := http.FileServer(http.Dir(dir))
@@ -37,7 +41,11 @@ func polyfillFiles(dir string) http.Handler {
 		if t, ok := types[path.Ext(name)]; ok {
 			w.Header().Set("Content-Type", t)
 		}
-		w.Header().Set("Cache-Control", "no-cache")
+		if v := r.URL.Query().Get("v"); v != "" && v == version(filepath.Join(dir, filepath.FromSlash(name))) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
 		w.Header().Add("Vary", "Accept-Encoding")
 		for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
 			file := filepath.Join(dir, filepath.FromSlash(name+enc.ext))
@@ -49,4 +57,16 @@ func polyfillFiles(dir string) http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// version returns the version of a file as build.sh writes it into the shim: the first 16 hex
+// digits of its SHA-256 ("" if it cannot be read). Only the first request of a browser for a
+// version gets here: the browser keeps the answer.
+func version(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
 }

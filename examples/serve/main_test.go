@@ -9,10 +9,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/ssewasm/eventsource/internal/browser"
+	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
 // TestPolyfillFiles serves the built web/ with the example's handler and checks what a browser
@@ -64,6 +66,44 @@ func TestPolyfillFiles(t *testing.T) {
 				t.Errorf("revalidation: %s, want 304 Not Modified", again.Status)
 			}
 		})
+	}
+}
+
+// TestVersionedFiles checks that the built shim names the versions of the wasm and
+// wasm_exec.js beside it, and that the example serves those URLs immutable, and no others.
+func TestVersionedFiles(t *testing.T) {
+	web := filepath.Join("..", "..", "web")
+	browser.RequireBuilt(t, web)
+	shim, err := os.ReadFile(filepath.Join(web, "eventsource.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^const versions = \{wasm: "([0-9a-f]{16})", exec: "([0-9a-f]{16})"\};$`).FindSubmatch(shim)
+	if m == nil {
+		t.Fatal("the built eventsource.js names no versions of its files")
+	}
+	srv := httptest.NewServer(http.StripPrefix("/web/", polyfillFiles(web)))
+	defer srv.Close()
+	for _, tt := range []struct {
+		file, v string
+	}{{"eventsource.wasm", string(m[1])}, {"wasm_exec.js", string(m[2])}} {
+		data, err := os.ReadFile(filepath.Join(web, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := webfiles.Version(data); tt.v != want {
+			t.Errorf("the shim names %s version %s, but the file's is %s", tt.file, tt.v, want)
+		}
+		for query, want := range map[string]string{"?v=" + tt.v: "public, max-age=31536000, immutable", "?v=0000000000000000": "no-cache", "": "no-cache"} {
+			resp, err := http.Get(srv.URL + "/web/" + tt.file + query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Cache-Control"); resp.StatusCode != 200 || got != want {
+				t.Errorf("GET %s%s: %s, Cache-Control %q; want 200, %q", tt.file, query, resp.Status, got, want)
+			}
+		}
 	}
 }
 

@@ -1,9 +1,9 @@
 package core
 
 import (
-	"strings"
 	"time"
 
+	"github.com/ssewasm/eventsource/internal/ascii"
 	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
@@ -63,7 +63,7 @@ func validateHeader(h map[string][]string) error {
 			return errorf("headers: %q is not a header name", name)
 		}
 		for _, v := range values {
-			if strings.ContainsAny(v, "\r\n\x00") {
+			if ascii.IndexAny(v, "\r\n\x00") >= 0 {
 				return errorf("headers: the value of %q holds CR, LF or NUL", name)
 			}
 		}

@@ -1,6 +1,10 @@
 package core
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ssewasm/eventsource/internal/ascii"
+)
 
 // isEventStream reports whether a Content-Type header value has the MIME type essence
 // "text/event-stream", as the Fetch standard's "extract a MIME type" reads it: the header's
@@ -38,7 +42,7 @@ func splitHeaderValues(s string) []string {
 // mimeEssence parses the type and subtype of a MIME type (MIME Sniffing, "parse a MIME type",
 // steps 1-10) and returns them lower-cased as "type/subtype".
 func mimeEssence(s string) (string, bool) {
-	s = strings.Trim(s, httpWhitespace)
+	s = ascii.Trim(s, ascii.HTTPWhitespace)
 	slash := strings.IndexByte(s, '/')
 	if slash <= 0 || !isToken(s[:slash]) {
 		return "", false
@@ -47,14 +51,12 @@ func mimeEssence(s string) (string, bool) {
 	if semi := strings.IndexByte(sub, ';'); semi >= 0 {
 		sub = sub[:semi]
 	}
-	sub = strings.TrimRight(sub, httpWhitespace)
+	sub = ascii.TrimRight(sub, ascii.HTTPWhitespace)
 	if sub == "" || !isToken(sub) {
 		return "", false
 	}
-	return strings.ToLower(s[:slash] + "/" + sub), true
+	return ascii.Lower(s[:slash] + "/" + sub), true
 }
-
-const httpWhitespace = "\t\n\r "
 
 // isToken reports whether s holds only HTTP token code points.
 func isToken(s string) bool {
@@ -77,7 +79,7 @@ func Origin(u string) string {
 	if colon < 0 {
 		return "null"
 	}
-	scheme, rest := strings.ToLower(u[:colon]), u[colon+1:]
+	scheme, rest := ascii.Lower(u[:colon]), u[colon+1:]
 	if scheme == "blob" {
 		return Origin(rest)
 	}
@@ -94,13 +96,13 @@ func Origin(u string) string {
 		return "null"
 	}
 	host := rest[2:]
-	if end := strings.IndexAny(host, "/?#"); end >= 0 {
+	if end := ascii.IndexAny(host, "/?#"); end >= 0 {
 		host = host[:end]
 	}
 	if at := strings.LastIndexByte(host, '@'); at >= 0 {
 		host = host[at+1:]
 	}
-	if colon := strings.LastIndexByte(host, ':'); colon >= 0 && !strings.Contains(host[colon:], "]") {
+	if colon := strings.LastIndexByte(host, ':'); colon >= 0 && strings.IndexByte(host[colon:], ']') < 0 {
 		if port := host[colon+1:]; port == "" || port == defaultPort {
 			host = host[:colon]
 		}
@@ -108,5 +110,5 @@ func Origin(u string) string {
 	if host == "" {
 		return "null"
 	}
-	return scheme + "://" + strings.ToLower(host)
+	return scheme + "://" + ascii.Lower(host)
 }

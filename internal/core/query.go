@@ -10,16 +10,17 @@ func withQueryParam(u, name, value string) string {
 		u, fragment = u[:i], u[i:]
 	}
 	base, query, _ := strings.Cut(u, "?")
-	var kept []string
-	if query != "" {
-		for _, p := range strings.Split(query, "&") {
-			if key, _, _ := strings.Cut(p, "="); key != queryEscape(name) && key != name {
-				kept = append(kept, p)
-			}
+	b := []byte(base + "?")
+	for more := query != ""; more; {
+		var p string
+		p, query, more = strings.Cut(query, "&")
+		if key, _, _ := strings.Cut(p, "="); key != queryEscape(name) && key != name {
+			b = append(b, p...)
+			b = append(b, '&')
 		}
 	}
-	kept = append(kept, queryEscape(name)+"="+queryEscape(value))
-	return base + "?" + strings.Join(kept, "&") + fragment
+	b = append(b, queryEscape(name)+"="+queryEscape(value)+fragment...)
+	return string(b)
 }
 
 // queryEscape percent-encodes s for a query component (application/x-www-form-urlencoded

@@ -3,6 +3,7 @@ package core
 import (
 	"strings"
 
+	"github.com/ssewasm/eventsource/internal/ascii"
 	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
@@ -45,7 +46,7 @@ func fetchable(u string) bool {
 	if !ok {
 		return false
 	}
-	switch strings.ToLower(scheme) {
+	switch ascii.Lower(scheme) {
 	case "http", "https", "data", "blob":
 		return true
 	}

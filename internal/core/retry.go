@@ -4,8 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/ssewasm/eventsource/internal/ascii"
 )
 
 // RetryPolicy tunes how a connection is re-established. Its zero value is the standard's
@@ -71,7 +72,7 @@ func retryable(status int) bool { return status == 429 || status >= 500 && statu
 // parseRetryAfter reads a Retry-After header value: delay-seconds or an HTTP-date (RFC 9110
 // §10.2.3). It returns 0 for an absent or unreadable value.
 func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
+	v = ascii.Trim(v, " \t\n\v\f\r")
 	if v == "" {
 		return 0
 	}

@@ -13,12 +13,23 @@ import (
 )
 
 // newBody returns the body of a response, a ReadableStream: read by the shim's read loop when
-// the Transport has one (loopBody), else by Go (readerBody). Either way each chunk goes to the
+// the Transport has one (loopBody), else by Go (ReadInGo). Either way each chunk goes to the
 // consumer as it arrives, in the callback that brings it (core.Body's Stream).
-func newBody(body safejs.Value, ctrl *abortController, loop, reply safejs.Value) (core.Body, error) {
-	if loop.Type() == safejs.TypeFunction {
-		return newLoopBody(body, ctrl, loop, reply)
+func (t *Transport) newBody(body safejs.Value, ctrl *abortController) (core.Body, error) {
+	if t.ReadLoop.Type() == safejs.TypeFunction {
+		return newLoopBody(body, ctrl, t.ReadLoop, t.Reply)
 	}
+	if t.ReadInGo != nil {
+		return t.ReadInGo(body, ctrl)
+	}
+	return nil, errNoReader
+}
+
+// errNoReader is the error of a response whose Transport has no way to read its body.
+var errNoReader = errors.New("eventsource: the transport has no reader of response bodies (ReadLoop or ReadInGo)")
+
+// ReadInGo reads a response body in Go (readerBody): the Go API's Transport.ReadInGo.
+func ReadInGo(body safejs.Value, ctrl *abortController) (core.Body, error) {
 	return newReaderBody(body, ctrl)
 }
 

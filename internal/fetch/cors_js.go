@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/ascii"
 	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
@@ -55,7 +56,7 @@ func (t *Transport) probeCORS(ctx *cancel.Scope, req *core.Request) verdict {
 	}
 	scheme, host, _ := authority(req.URL)
 	mode := "no-cors"
-	if strings.EqualFold(scheme+"://"+host, origin) {
+	if ascii.EqualFold(scheme+"://"+host, origin) {
 		mode = "same-origin"
 	}
 	ctrl, promise, err := t.start(ctx, req, mode)
@@ -89,7 +90,7 @@ func credentials(req *core.Request) string {
 // with credentials ("http://user:pass@host/"). Chromium's EventSource fails such a source at
 // once; fetch() would reject every attempt without a request reaching the server.
 func checkURL(raw string) error {
-	if _, host, _ := authority(raw); strings.Contains(host, "@") {
+	if _, host, _ := authority(raw); strings.IndexByte(host, '@') >= 0 {
 		return &core.URLError{Err: errors.New("fetch() refuses a URL with credentials (user:password@)")}
 	}
 	return nil
@@ -103,7 +104,7 @@ func authority(u string) (scheme, auth string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+	if i := ascii.IndexAny(rest, "/?#"); i >= 0 {
 		rest = rest[:i]
 	}
 	return scheme, rest, true

@@ -9,12 +9,15 @@ import (
 	"strings"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/ascii"
 	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
 
-// Transport fetches event streams with the host's fetch(). The zero value is ready to use.
+// Transport fetches event streams with the host's fetch(). The shim's polyfill sets Request and
+// ReadLoop; the Go API, which has no shim, sets Init and ReadInGo, so that neither wasm carries
+// the other's request builder and body reader.
 type Transport struct {
 	// ReadLoop, if it is a JavaScript function loop(body, id, fulfilled, rejected, reply,
 	// signal), reads each response body (a ReadableStream) instead of the Go side calling
@@ -41,6 +44,10 @@ type Transport struct {
 	// RequestInit, which the Go API sets (a program that has no shim). The polyfill does not
 	// set it, so that its wasm does not carry a second builder.
 	Init func(req *core.Request, signal safejs.Value, probe ...string) (safejs.Value, error)
+	// ReadInGo reads each response body when ReadLoop is not a function: the package's ReadInGo,
+	// calling the body's read() once per chunk, which the Go API sets. Without either, a
+	// response fails as a network error.
+	ReadInGo func(body safejs.Value, ctrl *abortController) (core.Body, error)
 	// Link, if it is a JavaScript function, is called with the AbortController of each fetch,
 	// which it may abort too; every fetch aborts its controller when it ends. The shim's aborts
 	// it on the source's close(), so that the fetch in progress ends at once, in JavaScript,
@@ -119,7 +126,7 @@ func (t *Transport) Fetch(ctx *cancel.Scope, req *core.Request) (*core.Response,
 	}
 	body, err := res.Get("body")
 	if err == nil && !body.IsNull() && !body.IsUndefined() {
-		resp.Body, err = newBody(body, ctrl, t.ReadLoop, t.Reply)
+		resp.Body, err = t.newBody(body, ctrl)
 	} else {
 		resp.Body = emptyBody{ctrl}
 	}
@@ -180,7 +187,7 @@ func description(req *core.Request, signal safejs.Value, probe ...string) ([]any
 	for name, values := range req.Header {
 		headers.WriteString(name)
 		headers.WriteByte('\r')
-		headers.WriteString(byteString(strings.Join(values, ", ")))
+		headers.WriteString(byteString(ascii.Join(values, ", ")))
 		headers.WriteByte('\r')
 	}
 	return []any{req.URL, req.Method, headers.String(), byteString(req.LastEventID), body, req.WithCredentials, signal, mode}, nil
@@ -217,7 +224,7 @@ func RequestInit(req *core.Request, signal safejs.Value, probe ...string) (safej
 	}
 	headers := make(map[string]any, len(req.Header)+2)
 	for name, values := range req.Header {
-		headers[name] = byteString(strings.Join(values, ", "))
+		headers[name] = byteString(ascii.Join(values, ", "))
 	}
 	headers["Accept"] = "text/event-stream"
 	if req.LastEventID != "" {

@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -75,10 +74,15 @@ func (b *Batch) Error(reason string, status int, statusText string, retry time.D
 	}
 	b.buf = append(b.buf, '\r')
 	if err != nil {
-		b.field(strings.ReplaceAll(err.Error(), "\r", " "))
-	} else {
-		b.field("")
+		start := len(b.buf)
+		b.buf = append(b.buf, err.Error()...)
+		for i := start; i < len(b.buf); i++ {
+			if b.buf[i] == '\r' {
+				b.buf[i] = ' '
+			}
+		}
 	}
+	b.buf = append(b.buf, '\r')
 	b.kinds = append(b.kinds, KindError)
 }
 

@@ -2,6 +2,7 @@ package webfiles
 
 import (
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ func TestHandler(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h := Handler(dir, "no-store")
+	h := Handler(dir, "no-store", false)
 	for _, tc := range []struct {
 		path, accept          string
 		body, encoding, ctype string
@@ -40,5 +41,51 @@ func TestHandler(t *testing.T) {
 		if got != want {
 			t.Errorf("GET %s, Accept-Encoding %q: got %q, want %q", tc.path, tc.accept, got, want)
 		}
+	}
+}
+
+func TestHandlerVersioned(t *testing.T) {
+	dir := t.TempDir()
+	wasm := filepath.Join(dir, "a.wasm")
+	if err := os.WriteFile(wasm, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := Version([]byte("first"))
+	if len(first) != 16 {
+		t.Fatalf("Version = %q, want 16 hex digits", first)
+	}
+	get := func(h http.Handler, target string) string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: status %d", target, rec.Code)
+		}
+		return rec.Header().Get("Cache-Control")
+	}
+	versioned, plain := Handler(dir, "no-cache", true), Handler(dir, "no-store", false)
+	for _, tc := range []struct {
+		h      http.Handler
+		target string
+		want   string
+	}{
+		{versioned, "/a.wasm?v=" + first, Immutable},
+		{versioned, "/a.wasm", "no-cache"},
+		{versioned, "/a.wasm?v=0123456789abcdef", "no-cache"}, // another file's version
+		{versioned, "/a.wasm?v=", "no-cache"},
+		{plain, "/a.wasm?v=" + first, "no-store"},
+	} {
+		if got := get(tc.h, tc.target); got != tc.want {
+			t.Errorf("GET %s: Cache-Control %q, want %q", tc.target, got, tc.want)
+		}
+	}
+	// The file changes: its old version is no longer immutable, its new one is.
+	if err := os.WriteFile(wasm, []byte("second!"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(versioned, "/a.wasm?v="+first); got != "no-cache" {
+		t.Errorf("the old version after a change: Cache-Control %q, want no-cache", got)
+	}
+	if got := get(versioned, "/a.wasm?v="+Version([]byte("second!"))); got != Immutable {
+		t.Errorf("the new version: Cache-Control %q, want %q", got, Immutable)
 	}
 }

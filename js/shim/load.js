@@ -26,9 +26,17 @@ const hostOf = !g.document && typeof g.name === "string" && g.name.startsWith(en
 // demand (startGo): the first source that runs on the page's own Go side starts it, so that a
 // page whose sources all run in an engine worker (the shared or worker option) loads no wasm of
 // its own.
-const urlOf = (name, file) => (attr(name) || scriptURL ? new URL(attr(name) || file, attr(name) ? baseURL() : scriptURL) : null);
-const wasmURL = hostOf ? new URL(hostOf.wasm) : urlOf("data-wasm", "eventsource.wasm");
-const execURL = hostOf ? new URL(hostOf.exec) : urlOf("data-wasm-exec", "wasm_exec.js");
+// The files next to this script are asked for as file?v=hash, with the start of their SHA-256,
+// which build.sh writes in here: the URL changes whenever the file does, so a server may let
+// browsers keep them without asking again (immutable: the README's "Serving it"). A URL that
+// the page gave in an attribute is taken as it is.
+const versions = {wasm: "", exec: ""};
+const urlOf = (name, file, v) => {
+  if (attr(name)) return new URL(attr(name), baseURL());
+  return scriptURL ? new URL(v ? `${file}?v=${v}` : file, scriptURL) : null;
+};
+const wasmURL = hostOf ? new URL(hostOf.wasm) : urlOf("data-wasm", "eventsource.wasm", versions.wasm);
+const execURL = hostOf ? new URL(hostOf.exec) : urlOf("data-wasm-exec", "wasm_exec.js", versions.exec);
 
 const compile = async () => {
   // Node.js (js/node.cjs) hands over the wasm's bytes, read from disk.

@@ -39,6 +39,25 @@
     t.eq(await frameResult(t, 'data-wasm="/web/eventsource.wasm" data-wasm-exec="/web/wasm_exec.js"'), 'message:hello', 'with both attributes naming the real files');
     t.eq(await frameResult(t, 'data-wasm="/web/no-such.wasm"'), 'error:2', 'with data-wasm naming a missing file (the source fails)');
   });
+
+  // The shim asks for the files next to it by version (file?v=, the start of the file's SHA-256,
+  // which build.sh writes into it), so that a server may serve them immutable.
+  scenario('loading.versioned-files', async (t) => {
+    if (t.impl !== 'polyfill') return 'only the polyfill loads a wasm';
+    const url = t.url({ body: 'data: hello\n\n', hold: 'forever' });
+    const names = await SSETest.inFrame(`<script src="/web/eventsource.js"><\/script><script>
+      const es = new EventSource(${JSON.stringify(url)});
+      es.onmessage = () => {
+        es.close();
+        const names = performance.getEntriesByType('resource').map((e) => new URL(e.name))
+          .filter((u) => /(eventsource\.wasm|wasm_exec\.js)$/.test(u.pathname)).map((u) => u.pathname + u.search);
+        parent.postMessage({ frameResult: names.sort() }, '*');
+      };
+      es.onerror = () => { parent.postMessage({ frameResult: 'error:' + es.readyState }, '*'); es.close(); };
+    <\/script>`);
+    t.ok(Array.isArray(names), "the frame's source had its message: " + JSON.stringify(names));
+    t.eq(names.map((n) => n.replace(/\?v=[0-9a-f]{16}$/, '?v=HASH')), ['/web/eventsource.wasm?v=HASH', '/web/wasm_exec.js?v=HASH'], 'the files the page asked for');
+  });
 })();
 
 (() => {
