@@ -93,3 +93,31 @@ type ConfigError struct{ msg string }
 
 // Error returns the message, which begins with the option's name.
 func (e *ConfigError) Error() string { return "eventsource: invalid option " + e.msg }
+
+// aborted reports whether err is an abort of the fetch that the source did not ask for.
+func aborted(err error) bool { return isError[*AbortError](err) }
+
+// isError reports whether err's chain holds an E, as errors.As would find it (but for an As
+// method, which no error of a transport needs), without errors.As's reflection: the wasm has no
+// reflectlite then.
+func isError[E error](err error) bool {
+	for err != nil {
+		if _, ok := err.(E); ok {
+			return true
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range x.Unwrap() {
+				if isError[E](err) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}

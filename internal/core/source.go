@@ -291,34 +291,6 @@ func (s *Source) connect(ctx *cancel.Scope) (e *Error, retry, opened bool) {
 	return e, true, true
 }
 
-// aborted reports whether err is an abort of the fetch that the source did not ask for.
-func aborted(err error) bool { return isError[*AbortError](err) }
-
-// isError reports whether err's chain holds an E, as errors.As would find it (but for an As
-// method, which no error of a transport needs), without errors.As's reflection: the wasm has no
-// reflectlite then.
-func isError[E error](err error) bool {
-	for err != nil {
-		if _, ok := err.(E); ok {
-			return true
-		}
-		switch x := err.(type) {
-		case interface{ Unwrap() error }:
-			err = x.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, err := range x.Unwrap() {
-				if isError[E](err) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
-}
-
 // read interprets the body line by line until it ends (io.EOF) or breaks.
 func (s *Source) read(ctx *cancel.Scope, body Body, idle *time.Timer) error {
 	// A new stream: its buffers start empty, and pending data of the last one is discarded.
