@@ -1,6 +1,6 @@
 // Package cancel is the cancellation the engine needs of the context package, without its
 // functions: a [Scope] is a context.Context that is cancelled with a cause, or when its parent
-// is done, and [AfterFunc] runs a function once a context is done.
+// is done, and [Scope.AfterFunc] runs a function once it is cancelled.
 //
 // The context package costs the polyfill's wasm about 100 KB: its context types print
 // themselves (String methods that reflectlite and time.Time's formatting come with), and a type
@@ -101,7 +101,7 @@ func (p *Scope) Child() *Scope {
 }
 
 // Cancel cancels s and the Scopes under it, with cause (nil means context.Canceled), and runs
-// the functions that [AfterFunc] registered on them. Only the first Cancel or parent's end
+// the functions that [Scope.AfterFunc] registered on them. Only the first Cancel or parent's end
 // counts; later calls do nothing. It is safe to call from any goroutine.
 func (s *Scope) Cancel(cause error) {
 	if cause == nil {
@@ -203,47 +203,27 @@ func (a *after) run() {
 // stop keeps a's function from running, and reports whether it did.
 func (a *after) stop() bool { return a.state.CompareAndSwap(pending, stopped) }
 
-// AfterFunc arranges for f to run in its own goroutine once ctx (a Scope, or a
-// context.Context) is done, as context.AfterFunc does. Calling stop keeps f from running; it reports whether it did so
+// AfterFunc arranges for f to run in its own goroutine once s is cancelled, as
+// context.AfterFunc does. Calling stop keeps f from running; it reports whether it did so
 // (false once f has started, or was stopped before).
-func AfterFunc(ctx Signal, f func()) (stop func() bool) {
+func (s *Scope) AfterFunc(f func()) (stop func() bool) {
 	a := &after{f: f}
-	if s, ok := ctx.(*Scope); ok {
-		s.mu.Lock()
-		if s.err != nil {
-			s.mu.Unlock()
-			a.run()
-			return a.stop
-		}
-		if s.afters == nil {
-			s.afters = map[*after]struct{}{}
-		}
-		s.afters[a] = struct{}{}
+	s.Err() // a context above s that has ended cancels s now
+	s.mu.Lock()
+	if s.err != nil {
 		s.mu.Unlock()
-		return func() bool {
-			s.mu.Lock()
-			delete(s.afters, a)
-			s.mu.Unlock()
-			return a.stop()
-		}
+		a.run()
+		return a.stop
 	}
-	done := ctx.Done()
-	if done == nil {
-		return a.stop // never done
+	if s.afters == nil {
+		s.afters = map[*after]struct{}{}
 	}
-	quit := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-			a.run()
-		case <-quit:
-		}
-	}()
+	s.afters[a] = struct{}{}
+	s.mu.Unlock()
 	return func() bool {
-		ok := a.stop()
-		if ok {
-			close(quit)
-		}
-		return ok
+		s.mu.Lock()
+		delete(s.afters, a)
+		s.mu.Unlock()
+		return a.stop()
 	}
 }

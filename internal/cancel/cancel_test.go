@@ -160,71 +160,70 @@ func TestScopeDeadline(t *testing.T) {
 }
 
 func TestAfterFunc(t *testing.T) {
-	contexts := []struct {
+	// How the scope ends: its own Cancel, a parent Scope's, or the context it is under.
+	ends := []struct {
 		name string
-		make func() (context.Context, func())
+		make func() (*Scope, func())
 	}{
-		{"scope", func() (context.Context, func()) { s := Root(); return s, func() { s.Cancel(nil) } }},
-		{"context", func() (context.Context, func()) { return context.WithCancel(context.Background()) }},
+		{"own cancel", func() (*Scope, func()) { s := Root(); return s, func() { s.Cancel(nil) } }},
+		{"parent scope", func() (*Scope, func()) { p := Root(); return p.Child(), func() { p.Cancel(nil) } }},
+		{"context", func() (*Scope, func()) {
+			ctx, cancel := context.WithCancel(context.Background())
+			return New(ctx), cancel
+		}},
 	}
-	for _, c := range contexts {
-		t.Run(c.name+", runs once done", func(t *testing.T) {
-			ctx, cancel := c.make()
+	for _, e := range ends {
+		t.Run(e.name+", runs once done", func(t *testing.T) {
+			s, end := e.make()
 			ran := make(chan struct{})
-			stop := AfterFunc(ctx, func() { close(ran) })
+			stop := s.AfterFunc(func() { close(ran) })
 			select {
 			case <-ran:
-				t.Fatal("ran before the context was done")
+				t.Fatal("ran before the scope was done")
 			case <-time.After(10 * time.Millisecond):
 			}
-			cancel()
+			end()
 			select {
 			case <-ran:
 			case <-time.After(wait):
-				t.Fatal("did not run once the context was done")
+				t.Fatal("did not run once the scope was done")
 			}
 			if stop() {
 				t.Fatal("stop reported stopping a function that ran")
 			}
 		})
-		t.Run(c.name+", stopped", func(t *testing.T) {
-			ctx, cancel := c.make()
+		t.Run(e.name+", stopped", func(t *testing.T) {
+			s, end := e.make()
 			ran := make(chan struct{})
-			stop := AfterFunc(ctx, func() { close(ran) })
+			stop := s.AfterFunc(func() { close(ran) })
 			if !stop() {
 				t.Fatal("stop did not report stopping the function")
 			}
 			if stop() {
 				t.Fatal("a second stop reported stopping it again")
 			}
-			cancel()
+			end()
 			select {
 			case <-ran:
 				t.Fatal("ran after stop")
 			case <-time.After(20 * time.Millisecond):
 			}
 		})
-		t.Run(c.name+", already done", func(t *testing.T) {
-			ctx, cancel := c.make()
-			cancel()
+		t.Run(e.name+", already done", func(t *testing.T) {
+			s, end := e.make()
+			end()
 			ran := make(chan struct{})
-			AfterFunc(ctx, func() { close(ran) })
+			s.AfterFunc(func() { close(ran) })
 			select {
 			case <-ran:
 			case <-time.After(wait):
-				t.Fatal("did not run for a context already done")
+				t.Fatal("did not run for a scope already done")
 			}
 		})
 	}
-	t.Run("never done", func(t *testing.T) {
-		stop := AfterFunc(context.Background(), func() { t.Error("ran") })
-		if !stop() {
-			t.Fatal("stop did not report stopping the function")
-		}
-	})
 	t.Run("stop forgets the function", func(t *testing.T) {
 		s := Root()
-		AfterFunc(s, func() {})()
+		s.AfterFunc(func() {})()
 		s.mu.Lock()
 		n := len(s.afters)
 		s.mu.Unlock()
@@ -240,7 +239,7 @@ func TestScopeRace(t *testing.T) {
 		p := Root()
 		s := New(p)
 		ran := make(chan struct{})
-		AfterFunc(s, func() { close(ran) })
+		s.AfterFunc(func() { close(ran) })
 		go p.Cancel(nil)
 		go s.Cancel(errors.New("own"))
 		go New(s).Cancel(nil)

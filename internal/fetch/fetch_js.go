@@ -365,7 +365,7 @@ func adoptAbortController(ctx *cancel.Scope, ctrl safejs.Value) (*abortControlle
 		return nil, err
 	}
 	a := &abortController{ctrl: ctrl, signal: signal}
-	a.stopFn = cancel.AfterFunc(ctx, a.abort)
+	a.stopFn = ctx.AfterFunc(a.abort)
 	return a, nil
 }
 
