@@ -97,6 +97,13 @@ func TestWithQueryParam(t *testing.T) {
 		{"http://h/sse?a=1", "lastEventId", "7", "http://h/sse?a=1&lastEventId=7"},
 		{"http://h/sse?lastEventId=1&a=1", "lastEventId", "2", "http://h/sse?a=1&lastEventId=2"},
 		{"http://h/sse#frag", "id", "a b&c=é", "http://h/sse?id=a%20b%26c%3D%C3%A9#frag"},
+		// The other parameters are kept as they are, empty ones too.
+		{"http://h/sse?", "id", "7", "http://h/sse?id=7"},
+		{"http://h/sse?a=1&&b=2", "id", "7", "http://h/sse?a=1&&b=2&id=7"},
+		{"http://h/sse?a=1&", "id", "7", "http://h/sse?a=1&&id=7"},
+		{"http://h/sse?id&a=1", "id", "7", "http://h/sse?a=1&id=7"},
+		{"http://h/sse?id=1&id=2#f", "id", "3", "http://h/sse?id=3#f"},
+		{"http://h/sse?last%20id=1", "last id", "2", "http://h/sse?last%20id=2"},
 	}
 	for _, tc := range cases {
 		if got := withQueryParam(tc.url, tc.name, tc.value); got != tc.want {
