@@ -40,6 +40,28 @@ func TestRetryPolicyDelay(t *testing.T) {
 	if d := (RetryPolicy{Factor: 10}).Delay(time.Hour, 1000, func() float64 { return 0 }); d <= 0 {
 		t.Errorf("a huge backoff overflowed to %v", d)
 	}
+	if d := (RetryPolicy{Factor: 1.5, MaxDelay: time.Minute}).Delay(time.Second, 1<<40, func() float64 { return 0 }); d != time.Minute {
+		t.Errorf("after 2^40 attempts the delay is %v, want the cap", d)
+	}
+}
+
+// TestPow checks pow against math.Pow over the factors and attempts a policy can have.
+func TestPow(t *testing.T) {
+	t.Parallel()
+	for _, x := range []float64{1, 1.0001, 1.1, 1.5, 2, 3, 7.3, 1e3, 1e6} {
+		for n := 0; n <= 200; n++ {
+			got, want := pow(x, n), math.Pow(x, float64(n))
+			if math.IsInf(want, 1) {
+				if !math.IsInf(got, 1) && got < 1e300 {
+					t.Errorf("pow(%v, %d) = %v, want about %v", x, n, got, want)
+				}
+				continue
+			}
+			if diff := math.Abs(got-want) / want; diff > 1e-13 {
+				t.Errorf("pow(%v, %d) = %v, want %v (relative error %v)", x, n, got, want, diff)
+			}
+		}
+	}
 }
 
 func TestConfigValidate(t *testing.T) {

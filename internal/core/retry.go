@@ -50,7 +50,7 @@ func (p RetryPolicy) Validate() error {
 func (p RetryPolicy) Delay(base time.Duration, attempt int, random func() float64) time.Duration {
 	d := float64(base)
 	if p.Factor > 1 && attempt > 1 {
-		d *= math.Pow(p.Factor, float64(attempt-1))
+		d *= pow(p.Factor, attempt-1)
 	}
 	if p.MaxDelay > 0 && d > float64(p.MaxDelay) {
 		d = float64(p.MaxDelay)
@@ -64,6 +64,20 @@ func (p RetryPolicy) Delay(base time.Duration, attempt int, random func() float6
 		d -= d * p.Jitter * random()
 	}
 	return time.Duration(d)
+}
+
+// pow returns x to the power n (n ≥ 0) by repeated squaring, to a few ulps of math.Pow, which
+// with its exp, log and frexp would cost the wasm about 6 KB. A huge power is +Inf, which Delay
+// caps.
+func pow(x float64, n int) float64 {
+	r := 1.0
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			r *= x
+		}
+		x *= x
+	}
+	return r
 }
 
 // retryable reports whether a response status is one that RetryHTTP retries.
