@@ -16,8 +16,11 @@ const bridgeName = "__eventsourceWasmBridge"
 
 func main() {
 	if err := run(); err != nil {
-		// Nothing is listening yet: tell the console, and the shim through its onerror.
-		os.Stderr.WriteString("eventsource: " + err.Error() + "\n")
+		// Nothing is listening yet: tell the console, and the shim through its onerror. (Not
+		// through os.Stderr, whose error handling would cost the wasm about 7 KB.)
+		if console, e := safejs.Global().Get("console"); e == nil {
+			_, _ = console.Call("error", "eventsource: "+err.Error())
+		}
 		os.Exit(1)
 	}
 	select {} // keep serving callbacks; returning would end the Go program

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"errors"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -22,20 +21,25 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 	if opts.IsUndefined() || opts.IsNull() {
 		return cfg, nil
 	}
-	var err error
+	var err error // the first error reading opts (errors.Join would cost the wasm its code)
+	keep := func(e error) {
+		if err == nil {
+			err = e
+		}
+	}
 	str := func(name string) string {
 		v, e := jsfunc.GetString(opts, name)
-		err = errors.Join(err, e)
+		keep(e)
 		return v
 	}
 	num := func(v safejs.Value, name string) float64 {
 		x, e := v.Get(name)
 		if e != nil || x.IsUndefined() || x.IsNull() {
-			err = errors.Join(err, e)
+			keep(e)
 			return 0
 		}
 		f, e := x.Float()
-		err = errors.Join(err, e)
+		keep(e)
 		return f
 	}
 	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
@@ -50,7 +54,7 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 			cfg.Body = make([]byte, n)
 			_, e = safejs.CopyBytesToGo(cfg.Body, body)
 		}
-		err = errors.Join(err, e)
+		keep(e)
 	}
 	if retry, e := opts.Get("retry"); e == nil && !retry.IsUndefined() && !retry.IsNull() {
 		cfg.ReconnectionTime = ms(num(retry, "initialDelay"))
@@ -61,7 +65,7 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 			MaxAttempts: int(num(retry, "maxAttempts")),
 		}
 		http, e := retry.Get("retryServerErrors")
-		err = errors.Join(err, e)
+		keep(e)
 		cfg.Retry.RetryHTTP, _ = http.Truthy()
 	}
 	if headers, e := opts.Get("headers"); e == nil && headers.Type() == safejs.TypeFunction {
@@ -93,9 +97,12 @@ func callHeaders(ctx cancel.Signal, fn safejs.Value) (map[string][]string, error
 		if err != nil {
 			return nil, err
 		}
-		name, err1 := indexString(pair, 0)
-		value, err2 := indexString(pair, 1)
-		if err := errors.Join(err1, err2); err != nil {
+		name, err := indexString(pair, 0)
+		if err != nil {
+			return nil, err
+		}
+		value, err := indexString(pair, 1)
+		if err != nil {
 			return nil, err
 		}
 		h[name] = append(h[name], value)

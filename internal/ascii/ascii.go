@@ -70,6 +70,17 @@ func TrimRight(s, cutset string) string {
 	return s
 }
 
+// Cut slices s around the first sep byte, as strings.Cut does for a one-byte separator
+// (without strings.Index, which brings its Rabin-Karp search along).
+func Cut(s string, sep byte) (before, after string, found bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == sep {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
 // in reports whether c is one of the bytes of set.
 func in(c byte, set string) bool {
 	for i := 0; i < len(set); i++ {

@@ -48,6 +48,12 @@ func TestAgainstStrings(t *testing.T) {
 			return TrimRight(s, cut) == strings.TrimRight(s, cut)
 		},
 		"Join": func(elems []string, sep string) bool { return Join(elems, sep) == strings.Join(elems, sep) },
+		"Cut": func(s string, sep byte) bool {
+			s, sep = ascii(s), sep&0x7f
+			b, a, f := Cut(s, sep)
+			wb, wa, wf := strings.Cut(s, string(rune(sep)))
+			return b == wb && a == wa && f == wf
+		},
 	}
 	for name, f := range checks {
 		if err := quick.Check(f, &quick.Config{MaxCount: 2000}); err != nil {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 )
@@ -96,6 +97,31 @@ func (e *ConfigError) Error() string { return "eventsource: invalid option " + e
 
 // aborted reports whether err is an abort of the fetch that the source did not ask for.
 func aborted(err error) bool { return isError[*AbortError](err) }
+
+// isEOF reports whether err's chain holds io.EOF, as errors.Is(err, io.EOF) finds it (but for
+// Is methods, which no error of a body needs for io.EOF), without errors.Is, whose Is methods
+// (syscall.Errno's) come into the wasm with it.
+func isEOF(err error) bool {
+	for err != nil {
+		if err == io.EOF {
+			return true
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range x.Unwrap() {
+				if isEOF(err) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}
 
 // isError reports whether err's chain holds an E, as errors.As would find it (but for an As
 // method, which no error of a transport needs), without errors.As's reflection: the wasm has no

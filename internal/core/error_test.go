@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 )
 
@@ -32,6 +33,22 @@ func TestIsError(t *testing.T) {
 		want := errors.As(tt.err, &target)
 		if got := isError[*CORSError](tt.err); got != want {
 			t.Errorf("%s: isError = %v, errors.As = %v", tt.name, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{io.EOF, true},
+		{io.ErrUnexpectedEOF, false},
+		{fmt.Errorf("read: %w", io.EOF), true},
+		{errors.Join(errors.New("x"), io.EOF), true},
+		{fmt.Errorf("a: %w", errors.Join(errors.New("x"), fmt.Errorf("b: %w", io.EOF))), true},
+		{errors.New("EOF"), false},
+	} {
+		if got := isEOF(tc.err); got != tc.want || got != errors.Is(tc.err, io.EOF) {
+			t.Errorf("isEOF(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}
 	if !isError[*URLError](fmt.Errorf("e: %w", &URLError{Err: cors})) || !isError[*CORSError](&URLError{Err: cors}) {

@@ -95,11 +95,17 @@ func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 250e6, time.UTC)
 	cases := map[string]time.Duration{
-		"":                              0,
-		"3":                             3 * time.Second,
-		" 120 ":                         2 * time.Minute,
-		"-1":                            0,
-		"1.5":                           0,
+		"":           0,
+		"3":          3 * time.Second,
+		" 120 ":      2 * time.Minute,
+		"-1":         0,
+		"1.5":        0,
+		"+5":         0,
+		"0":          0,
+		"007":        7 * time.Second,
+		"9223372036": 9223372036 * time.Second,
+		// More seconds than a Duration holds: the longest wait, not none.
+		"99999999999999999999999":       time.Duration(math.MaxInt64/int64(time.Second)) * time.Second,
 		"Wed, 25 Nov 2026 12:00:30 GMT": 29*time.Second + 750*time.Millisecond,
 		"Fri, 31 Dec 9999 23:59:59 GMT": time.Duration(math.MaxInt64/int64(time.Second)-1)*time.Second - 250*time.Millisecond, // no overflow
 		"Wed, 25 Nov 2026 11:00:00 GMT": 0,

@@ -1,6 +1,10 @@
 package core
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ssewasm/eventsource/internal/ascii"
+)
 
 // withQueryParam returns u with the query parameter name set to value: an existing parameter of
 // that name is replaced, and the fragment is kept last.
@@ -9,12 +13,12 @@ func withQueryParam(u, name, value string) string {
 	if i := strings.IndexByte(u, '#'); i >= 0 {
 		u, fragment = u[:i], u[i:]
 	}
-	base, query, _ := strings.Cut(u, "?")
+	base, query, _ := ascii.Cut(u, '?')
 	b := []byte(base + "?")
 	for more := query != ""; more; {
 		var p string
-		p, query, more = strings.Cut(query, "&")
-		if key, _, _ := strings.Cut(p, "="); key != queryEscape(name) && key != name {
+		p, query, more = ascii.Cut(query, '&')
+		if key, _, _ := ascii.Cut(p, '='); key != queryEscape(name) && key != name {
 			b = append(b, p...)
 			b = append(b, '&')
 		}

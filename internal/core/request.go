@@ -1,8 +1,6 @@
 package core
 
 import (
-	"strings"
-
 	"github.com/ssewasm/eventsource/internal/ascii"
 	"github.com/ssewasm/eventsource/internal/cancel"
 )
@@ -42,7 +40,7 @@ func (s *Source) request(ctx *cancel.Scope) (*Request, error) {
 // fetchable reports whether u's scheme is one whose fetch can give an event stream: http,
 // https, and the fetch schemes data and blob (Chromium's EventSource opens a data: URL).
 func fetchable(u string) bool {
-	scheme, _, ok := strings.Cut(u, ":")
+	scheme, _, ok := ascii.Cut(u, ':')
 	if !ok {
 		return false
 	}

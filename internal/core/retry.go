@@ -3,7 +3,6 @@ package core
 import (
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/ascii"
@@ -66,6 +65,22 @@ func (p RetryPolicy) Delay(base time.Duration, attempt int, random func() float6
 	return time.Duration(d)
 }
 
+// delaySeconds reads delay-seconds (RFC 9110 §10.2.3: 1*DIGIT), saturating at the largest
+// number of seconds a time.Duration holds. (strconv.ParseUint would bring its errors' code
+// into the wasm.)
+func delaySeconds(v string) (int64, bool) {
+	const most = math.MaxInt64 / int64(time.Second)
+	var n int64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = min(n*10+int64(c-'0'), most)
+	}
+	return n, v != ""
+}
+
 // pow returns x to the power n (n ≥ 0) by repeated squaring, to a few ulps of math.Pow, which
 // with its exp, log and frexp would cost the wasm about 6 KB. A huge power is +Inf, which Delay
 // caps.
@@ -90,8 +105,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseUint(v, 10, 63); err == nil {
-		return time.Duration(min(secs, uint64(math.MaxInt64/int64(time.Second)))) * time.Second
+	if secs, ok := delaySeconds(v); ok {
+		return time.Duration(secs) * time.Second
 	}
 	if t, ok := parseHTTPDate(v); ok {
 		secs := min(t-now.Unix(), math.MaxInt64/int64(time.Second)-1) // year 9999 overflows a Duration

@@ -7,7 +7,6 @@ package core
 
 import (
 	"errors"
-	"io"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -285,7 +284,7 @@ func (s *Source) connect(ctx *cancel.Scope) (e *Error, retry, opened bool) {
 		// EventSource fail the connection then.
 		e.Reason, e.Err = ReasonAborted, err
 		return e, false, true
-	case !errors.Is(err, io.EOF):
+	case !isEOF(err):
 		e.Reason, e.Err = ReasonNetwork, err
 	}
 	return e, true, true

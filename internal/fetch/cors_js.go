@@ -100,10 +100,11 @@ func checkURL(raw string) error {
 // if it has none), for the checks above: the URLs come serialized by the URL parser (the
 // shim's), so no more parsing is needed, and net/url would add about 180 KB to the wasm.
 func authority(u string) (scheme, auth string, ok bool) {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
+	scheme, rest, ok := ascii.Cut(u, ':')
+	if !ok || !strings.HasPrefix(rest, "//") {
 		return "", "", false
 	}
+	rest = rest[2:]
 	if i := ascii.IndexAny(rest, "/?#"); i >= 0 {
 		rest = rest[:i]
 	}
