@@ -16,8 +16,8 @@ type options struct {
 	header    func(ctx context.Context) (map[string][]string, error) // WithHeaderFunc's: Open passes it its ctx
 }
 
-// WithTransport makes the EventSource fetch through t instead of the default (also for a nil
-// t): net/http's default client natively, fetch() in WebAssembly.
+// WithTransport makes the EventSource fetch through t instead of the default: net/http's
+// default client natively, fetch() in WebAssembly. A nil t keeps the default.
 func WithTransport(t Transport) Option {
 	return func(o *options) {
 		o.transport = nil
