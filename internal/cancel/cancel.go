@@ -37,8 +37,9 @@ type Scope struct {
 	// parent is the context.Context the Scope is under (a *Scope, or another), nil for a
 	// root, which only Cancel ends. It is a Signal: a field whose type has Deadline would bring
 	// time.Time's formatting along (the field's type is kept for reflection).
-	parent Signal
-	done   chan struct{} // closed once cancelled
+	parent  Signal
+	done    chan struct{} // closed once cancelled
+	watches bool          // a context that is not a Scope is above s (see Err)
 
 	mu       sync.Mutex
 	err      error               // Err, once cancelled
@@ -61,7 +62,7 @@ func New(parent context.Context) *Scope {
 	if p, ok := parent.(*Scope); ok {
 		return p.Child()
 	}
-	s := &Scope{parent: parent, done: make(chan struct{})}
+	s := &Scope{parent: parent, done: make(chan struct{}), watches: true}
 	pdone := parent.Done()
 	if pdone == nil {
 		return s // never done: context.Background, say
@@ -84,7 +85,7 @@ func New(parent context.Context) *Scope {
 
 // Child returns a Scope under p, which p's end cancels in its own call.
 func (p *Scope) Child() *Scope {
-	s := &Scope{parent: p, done: make(chan struct{})}
+	s := &Scope{parent: p, done: make(chan struct{}), watches: p.watches}
 	s.detach = func() { p.mu.Lock(); delete(p.children, s); p.mu.Unlock() }
 	p.mu.Lock()
 	if p.err != nil {
@@ -145,16 +146,23 @@ func (s *Scope) Cause() error {
 func (s *Scope) Done() <-chan struct{} { return s.done }
 
 // Err returns nil while s is not cancelled, context.Canceled once Cancel cancelled it, or its
-// parent's Err when the parent's end did. It looks at the parent too: the end of a context that
-// is not a Scope reaches s from another goroutine, a little later, and Err sees it at once.
+// parent's Err when the parent's end did. Under a context that is not a Scope it looks up the
+// chain too: that end reaches s from another goroutine, a little later, and Err sees it at
+// once. (A parent Scope's end reaches s in its own call.) The engine calls it per event, so
+// that a Scope of Scopes only takes a look at its channel.
 func (s *Scope) Err() error {
-	s.mu.Lock()
-	err := s.err
-	s.mu.Unlock()
-	if err != nil || s.parent == nil {
-		return err
+	select {
+	case <-s.done:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.err
+	default:
 	}
-	if err = s.parent.Err(); err == nil {
+	if !s.watches {
+		return nil
+	}
+	err := s.parent.Err()
+	if err == nil {
 		return nil
 	}
 	cause := err

@@ -101,34 +101,20 @@ func aborted(err error) bool { return isError[*AbortError](err) }
 // isEOF reports whether err's chain holds io.EOF, as errors.Is(err, io.EOF) finds it (but for
 // Is methods, which no error of a body needs for io.EOF), without errors.Is, whose Is methods
 // (syscall.Errno's) come into the wasm with it.
-func isEOF(err error) bool {
-	for err != nil {
-		if err == io.EOF {
-			return true
-		}
-		switch x := err.(type) {
-		case interface{ Unwrap() error }:
-			err = x.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, err := range x.Unwrap() {
-				if isEOF(err) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
-}
+func isEOF(err error) bool { return inChain(err, func(e error) bool { return e == io.EOF }) }
 
 // isError reports whether err's chain holds an E, as errors.As would find it (but for an As
 // method, which no error of a transport needs), without errors.As's reflection: the wasm has no
 // reflectlite then.
 func isError[E error](err error) bool {
+	return inChain(err, func(e error) bool { _, ok := e.(E); return ok })
+}
+
+// inChain reports whether match holds for an error of err's chain, walked as errors.Is and
+// errors.As walk it: Unwrap() error, and each of Unwrap() []error, depth first.
+func inChain(err error, match func(error) bool) bool {
 	for err != nil {
-		if _, ok := err.(E); ok {
+		if match(err) {
 			return true
 		}
 		switch x := err.(type) {
@@ -136,7 +122,7 @@ func isError[E error](err error) bool {
 			err = x.Unwrap()
 		case interface{ Unwrap() []error }:
 			for _, err := range x.Unwrap() {
-				if isError[E](err) {
+				if inChain(err, match) {
 					return true
 				}
 			}
