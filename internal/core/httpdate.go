@@ -9,40 +9,113 @@ package core
 // time.Date, whose layout interpreter and time zone code are a large part of the polyfill's
 // wasm.
 func parseHTTPDate(s string) (unix int64, ok bool) {
-	p := dateParser{s: s}
-	var day, month, year, hour, minute, sec int
-	switch {
-	case p.weekday(true) && p.lit(", "): // IMF-fixdate
-		day, month, year = p.num(2, 2), p.after(" ", p.month), p.after(" ", func() int { return p.num(4, 4) })
-		hour, minute, sec = p.clock(" ")
-		p.lit(" GMT")
-	case p.rewind() && p.weekday(false) && p.lit(", "): // RFC 850
-		day, month = p.num(2, 2), p.after("-", p.month)
-		year = p.after("-", func() int { return p.num(2, 2) })
-		if year >= 0 {
-			year += 1900
-			if year < 1969 {
-				year += 100
-			}
+	for _, form := range httpDateForms {
+		if unix, ok = readHTTPDate(s, form); ok {
+			return unix, true
 		}
-		hour, minute, sec = p.clock(" ")
-		p.lit(" GMT")
-	case p.rewind() && p.weekday(true) && p.lit(" "): // asctime
-		month = p.month()
-		if p.lit(" ") && p.i < len(s) && s[p.i] == ' ' {
-			p.i++ // a day of one digit, padded with a space
-		}
-		day = p.num(1, 2)
-		hour, minute, sec = p.clock(" ")
-		year = p.after(" ", func() int { return p.num(4, 4) })
-	default:
-		return 0, false
 	}
-	if p.bad || p.i != len(s) || month < 1 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+	return 0, false
+}
+
+// httpDateForms are the three formats of an HTTP-date, as readHTTPDate reads them: 'w' is a
+// day's short name and 'W' its long name, 'b' a month's short name; 'Y', 'D', 'h', 'i' and
+// 's' are one digit of the year, the day, the hour, the minute and the second; 'e' is a day of
+// one or two digits and '_' a space that may be missing (asctime pads a day of one digit with
+// one); any other byte stands for itself.
+var httpDateForms = [...]string{
+	"w, DD b YYYY hh:ii:ss GMT", // IMF-fixdate
+	"W, DD-b-YY hh:ii:ss GMT",   // RFC 850
+	"w b _e hh:ii:ss YYYY",      // asctime
+}
+
+var (
+	shortDays = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+	longDays  = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	months    = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
+
+// readHTTPDate reads s in form, one of httpDateForms, as seconds since the Unix epoch.
+func readHTTPDate(s, form string) (unix int64, ok bool) {
+	var year, month, day, hour, minute, sec, yearDigits int
+	i := 0
+	for k := 0; k < len(form); k++ {
+		c := form[k]
+		var field *int
+		switch c {
+		case 'Y':
+			field = &year
+			yearDigits++
+		case 'D', 'e':
+			field = &day
+		case 'h':
+			field = &hour
+		case 'i':
+			field = &minute
+		case 's':
+			field = &sec
+		}
+		switch {
+		case c == 'w' || c == 'W' || c == 'b':
+			names := shortDays
+			if c == 'W' {
+				names = longDays
+			} else if c == 'b' {
+				names = months
+			}
+			n, length := readName(s[i:], names)
+			if n == 0 {
+				return 0, false
+			}
+			if c == 'b' {
+				month = n
+			}
+			i += length
+		case c == '_':
+			if i < len(s) && s[i] == ' ' {
+				i++
+			}
+		case field != nil:
+			if !isDigit(s, i) {
+				return 0, false
+			}
+			*field = *field*10 + int(s[i]-'0')
+			i++
+			if c == 'e' && isDigit(s, i) {
+				*field = *field*10 + int(s[i]-'0')
+				i++
+			}
+		case i < len(s) && s[i] == c:
+			i++
+		default:
+			return 0, false
+		}
+	}
+	if yearDigits == 2 {
+		// A two-digit year is 19xx from 69, else 20xx, as time.Parse reads one.
+		year += 1900
+		if year < 1969 {
+			year += 100
+		}
+	}
+	if i != len(s) || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return 0, false // (31 Feb and the like too)
 	}
 	return daysSinceEpoch(year, month, day)*86400 + int64(hour*3600+minute*60+sec), true
 }
+
+// readName returns the number (from 1) of the name in names that s starts with, and its
+// length; 0 if there is none.
+func readName(s string, names []string) (n, length int) {
+	for k, name := range names {
+		if len(s) >= len(name) && s[:len(name)] == name {
+			return k + 1, len(name)
+		}
+	}
+	return 0, 0
+}
+
+// isDigit reports whether s has a decimal digit at i.
+func isDigit(s string, i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
 
 // daysIn returns the number of days in month (1 to 12) of year, in the proleptic Gregorian
 // calendar.
@@ -76,92 +149,4 @@ func daysSinceEpoch(year, month, day int) int64 {
 	doy := (153*mp+2)/5 + int64(day) - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
-}
-
-// dateParser reads an HTTP-date from s at i; bad records that something did not match.
-type dateParser struct {
-	s   string
-	i   int
-	bad bool
-}
-
-var (
-	shortDays = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
-	longDays  = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-	months    = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-)
-
-// rewind starts over; it reports true, to chain in a case.
-func (p *dateParser) rewind() bool {
-	p.i, p.bad = 0, false
-	return true
-}
-
-// lit reads lit, reporting whether it was there (and recording bad if not).
-func (p *dateParser) lit(lit string) bool {
-	if len(p.s)-p.i >= len(lit) && p.s[p.i:p.i+len(lit)] == lit {
-		p.i += len(lit)
-		return true
-	}
-	p.bad = true
-	return false
-}
-
-// oneOf reads one of names, returning its index, or -1.
-func (p *dateParser) oneOf(names []string) int {
-	for k, name := range names {
-		if len(p.s)-p.i >= len(name) && p.s[p.i:p.i+len(name)] == name {
-			p.i += len(name)
-			return k
-		}
-	}
-	p.bad = true
-	return -1
-}
-
-// weekday reads a day name, short or long; it reports whether there was one (without recording
-// bad, so that the next format can be tried).
-func (p *dateParser) weekday(short bool) bool {
-	names := longDays
-	if short {
-		names = shortDays
-	}
-	if p.oneOf(names) < 0 {
-		p.bad = false
-		return false
-	}
-	return true
-}
-
-// month reads a month's name and returns its number (1 to 12).
-func (p *dateParser) month() int { return p.oneOf(months) + 1 }
-
-// num reads min to max decimal digits.
-func (p *dateParser) num(min, max int) int {
-	n, k := 0, 0
-	for ; k < max && p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9'; k++ {
-		n = n*10 + int(p.s[p.i]-'0')
-		p.i++
-	}
-	if k < min {
-		p.bad = true
-		return -1
-	}
-	return n
-}
-
-// after reads sep, then what read reads.
-func (p *dateParser) after(sep string, read func() int) int {
-	if !p.lit(sep) {
-		return -1
-	}
-	return read()
-}
-
-// clock reads sep and hh:mm:ss.
-func (p *dateParser) clock(sep string) (h, m, s int) {
-	h = p.after(sep, func() int { return p.num(2, 2) })
-	m = p.after(":", func() int { return p.num(2, 2) })
-	s = p.after(":", func() int { return p.num(2, 2) })
-	return h, m, s
 }
