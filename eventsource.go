@@ -53,7 +53,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*EventSource, err
 	}
 	scope := cancel.New(ctx) // Close cancels it
 	if fn := o.header; fn != nil {
-		o.cfg.Header = func(cancel.Signal) (map[string][]string, error) { return fn(scope) }
+		o.cfg.Header = func(cancel.Notifier) (map[string][]string, error) { return fn(scope) }
 	}
 	es := &EventSource{url: o.cfg.URL, scope: scope, items: make(chan item, 64), done: make(chan struct{})}
 	es.src = core.NewSource(o.cfg, o.transport, &chanHandler{done: scope.Done(), items: es.items})

@@ -69,7 +69,7 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 		cfg.Retry.RetryHTTP, _ = http.Truthy()
 	}
 	if headers, e := opts.Get("headers"); e == nil && headers.Type() == safejs.TypeFunction {
-		cfg.Header = func(ctx cancel.Signal) (map[string][]string, error) { return callHeaders(ctx, headers) }
+		cfg.Header = func(ctx cancel.Notifier) (map[string][]string, error) { return callHeaders(ctx, headers) }
 	}
 	if err != nil {
 		return cfg, err
@@ -78,7 +78,7 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 }
 
 // callHeaders calls the shim's headers function and waits for the [name, value] pairs.
-func callHeaders(ctx cancel.Signal, fn safejs.Value) (map[string][]string, error) {
+func callHeaders(ctx cancel.Notifier, fn safejs.Value) (map[string][]string, error) {
 	promise, err := fn.Invoke()
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 	"github.com/ssewasm/eventsource/internal/core"
 	"github.com/ssewasm/eventsource/internal/jsfunc"
 )
@@ -146,9 +147,9 @@ func sample(t *testing.T, o option) (any, func(cfg *core.Config)) {
 			if cfg.Header == nil {
 				t.Fatalf("%s: Config.Header is nil", o.Name)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			h, err := cfg.Header(ctx)
+			timeout, stop := context.WithTimeout(context.Background(), 5*time.Second)
+			defer stop()
+			h, err := cfg.Header(cancel.New(timeout))
 			if err != nil || !reflect.DeepEqual(h, map[string][]string{"X-A": {"1", "2"}}) {
 				t.Errorf("%s: Config.Header() = %v, %v; want X-A: 1, 2", o.Name, h, err)
 			}

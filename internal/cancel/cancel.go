@@ -28,6 +28,17 @@ type Signal interface {
 	Err() error
 }
 
+// A Notifier is a Signal that also runs a function at its end, as a *Scope does: what a wait
+// for the end or for something else takes. Such a wait receives from one channel, to which
+// both send, rather than select from two: select brings the runtime's selectgo along, about
+// 15 KB of wasm.
+type Notifier interface {
+	Signal
+	// AfterFunc arranges for f to run in its own goroutine once Done is closed; stop keeps it
+	// from running, and reports whether it did (see Scope.AfterFunc).
+	AfterFunc(f func()) (stop func() bool)
+}
+
 // A Scope is a context.Context that [Scope.Cancel] or its parent's end cancels. Its Err is
 // context.Canceled when Cancel came first, or its parent's Err; its cause is what Cancel was
 // given (context.Canceled for nil), or a parent Scope's cause (another parent's Err: a cause

@@ -32,7 +32,7 @@ type Config struct {
 	// Header, when not nil, is called before every request (reconnections too, so that an
 	// expiring token can be renewed) for extra request headers. ctx is the context Run was
 	// given.
-	Header func(ctx cancel.Signal) (map[string][]string, error)
+	Header func(ctx cancel.Notifier) (map[string][]string, error)
 	// Retry tunes re-establishing the connection.
 	Retry RetryPolicy
 	// IdleTimeout, when positive, is how long the connection may stay silent (not even a

@@ -30,10 +30,8 @@ func (s *Source) Abort() {
 // in full, and a wake while no delay is under way is dropped. It is safe to call from any
 // goroutine.
 func (s *Source) Wake() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	s.woken.Store(true)
+	s.poke()
 }
 
 // errSuspended is the cause of a connection's cancellation by Suspend.
@@ -47,10 +45,7 @@ func (s *Source) Suspend() {
 	if !s.suspended.CompareAndSwap(false, true) {
 		return
 	}
-	select {
-	case s.suspend <- struct{}{}:
-	default:
-	}
+	s.poke()
 	if conn := s.abortConn.Load(); conn != nil {
 		conn.Cancel(errSuspended)
 	}
@@ -62,21 +57,18 @@ func (s *Source) Suspend() {
 // Suspend before it does nothing. It is safe to call from any goroutine.
 func (s *Source) Resume() {
 	if s.suspended.CompareAndSwap(true, false) {
-		select {
-		case s.resumed <- struct{}{}:
-		default:
-		}
+		s.poke()
 	}
 }
 
 // awaitResume waits while the source is suspended. It reports whether to go on: false once
 // ctx is done.
 func (s *Source) awaitResume(ctx *cancel.Scope) bool {
-	for s.suspended.Load() {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-s.resumed: // perhaps from an earlier Resume: the loop checks again
+	if s.suspended.Load() {
+		stop := ctx.AfterFunc(s.poke)
+		defer stop()
+		for s.suspended.Load() && ctx.Err() == nil {
+			<-s.kick // perhaps a stale kick: the loop looks again
 		}
 	}
 	return ctx.Err() == nil

@@ -255,9 +255,9 @@ func TestSourceOptions(t *testing.T) {
 		},
 		{
 			name: "method, body and headers on every request",
-			cfg: Config{ReconnectionTime: ms, Method: "POST", Body: []byte(`{"q":1}`), Header: func() func(cancel.Signal) (map[string][]string, error) {
+			cfg: Config{ReconnectionTime: ms, Method: "POST", Body: []byte(`{"q":1}`), Header: func() func(cancel.Notifier) (map[string][]string, error) {
 				n := 0
-				return func(cancel.Signal) (map[string][]string, error) {
+				return func(cancel.Notifier) (map[string][]string, error) {
 					n++
 					return map[string][]string{"Authorization": {fmt.Sprintf("Bearer %d", n)}}, nil
 				}
@@ -279,9 +279,9 @@ func TestSourceOptions(t *testing.T) {
 		},
 		{
 			name: "a failing header function is retried",
-			cfg: Config{ReconnectionTime: ms, Header: func() func(cancel.Signal) (map[string][]string, error) {
+			cfg: Config{ReconnectionTime: ms, Header: func() func(cancel.Notifier) (map[string][]string, error) {
 				n := 0
-				return func(cancel.Signal) (map[string][]string, error) {
+				return func(cancel.Notifier) (map[string][]string, error) {
 					if n++; n == 1 {
 						return nil, errors.New("token service down")
 					}
@@ -294,7 +294,7 @@ func TestSourceOptions(t *testing.T) {
 		},
 		{
 			name: "an invalid header fails",
-			cfg: Config{Header: func(cancel.Signal) (map[string][]string, error) {
+			cfg: Config{Header: func(cancel.Notifier) (map[string][]string, error) {
 				return map[string][]string{"X-A": {"a\r\nInjected: 1"}}, nil
 			}},
 			replies: []reply{{holdUntil: true}},

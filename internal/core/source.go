@@ -96,17 +96,20 @@ type Source struct {
 	abortConn atomic.Pointer[cancel.Scope] // the scope of the fetch in progress, if any
 	opened    bool                         // a response from url has announced the connection
 	run       *cancel.Scope                // Run's ctx: once it is done, no more events are fired
-	wake      chan struct{}                // Wake's signal to a reconnection delay (one pending at most)
+	woken     atomic.Bool                  // Wake was called (see reestablish)
 	suspended atomic.Bool                  // Suspend was called, and Resume not since
-	suspend   chan struct{}                // Suspend's signal to a reconnection delay (one pending at most)
-	resumed   chan struct{}                // Resume's signal to a suspended source (one pending at most)
+	// kick tells Run, waiting in reestablish or awaitResume, to look again at what it waits
+	// for: sent (one pending at most) after Wake, Suspend, Resume, the end of a delay and the
+	// end of Run's ctx. One channel, not a select of several: that would bring the runtime's
+	// selectgo along, about 15 KB of wasm, which the engine's first connection would compile.
+	kick chan struct{}
 }
 
 // NewSource returns the connection of an EventSource created with cfg, in the CONNECTING state.
 // Nothing happens until Run.
 func NewSource(cfg Config, t Transport, h Handler) *Source {
 	s := &Source{cfg: cfg, transport: t, handler: h, reconnect: cfg.ReconnectionTime, url: cfg.URL,
-		wake: make(chan struct{}, 1), suspend: make(chan struct{}, 1), resumed: make(chan struct{}, 1)}
+		kick: make(chan struct{}, 1)}
 	s.flusher, _ = h.(Flusher)
 	if s.reconnect <= 0 {
 		s.reconnect = DefaultReconnectionTime
@@ -319,13 +322,9 @@ func (s *Source) reestablish(ctx *cancel.Scope, e *Error, delay time.Duration) b
 	}
 	// A wake from before this delay (the network came back while the connection was still
 	// up, or being made) is stale; one from the error event on ends the delay.
-	var wake <-chan struct{}
-	if s.cfg.Retry != (RetryPolicy{}) && e.retryAfter == 0 {
-		select {
-		case <-s.wake:
-		default:
-		}
-		wake = s.wake
+	wakes := s.cfg.Retry != (RetryPolicy{}) && e.retryAfter == 0
+	if wakes {
+		s.woken.Store(false)
 	}
 	// Step 2: queue a task: set readyState to CONNECTING and fire "error".
 	e.WillRetry, e.RetryIn = true, delay
@@ -333,21 +332,16 @@ func (s *Source) reestablish(ctx *cancel.Scope, e *Error, delay time.Duration) b
 	s.handler.Error(e)
 	// Step 3: wait a delay equal to the reconnection time of the event source. Step 4: "Optionally,
 	// wait some more", which the retry policy's backoff and Retry-After do.
-	elapsed, t := after(delay)
+	stop := ctx.AfterFunc(s.poke)
+	defer stop()
+	elapsed, t := s.after(delay)
 	defer func() { t.Stop() }()
 	retryAt := time.Now().Add(e.retryAfter)
-	for waiting := true; waiting; {
-		select {
-		case <-ctx.Done():
+	for !elapsed.Load() && !(wakes && s.woken.Load()) {
+		if ctx.Err() != nil {
 			return false
-		case <-elapsed:
-			waiting = false
-		case <-wake:
-			waiting = false
-		case <-s.suspend:
-			if !s.suspended.Load() {
-				continue // a Resume came first
-			}
+		}
+		if s.suspended.Load() {
 			// The page entered the back/forward cache: on its restore the source reconnects
 			// without waiting the rest of the delay (whatwg/html#12381), unless a Retry-After
 			// asked for it.
@@ -357,23 +351,36 @@ func (s *Source) reestablish(ctx *cancel.Scope, e *Error, delay time.Duration) b
 			}
 			rest := time.Until(retryAt)
 			if rest <= 0 {
-				waiting = false
 				break
 			}
-			elapsed, t = after(rest)
+			elapsed, t = s.after(rest)
+			continue
 		}
+		<-s.kick
 	}
 	// Step 6: "if the EventSource object's readyState attribute is not set to CONNECTING,
 	// then return" — that is, unless close() was called meanwhile.
 	return ctx.Err() == nil
 }
 
-// after returns a channel that is closed once d has passed, and the timer that closes it (Stop
-// forgets it). It is time.NewTimer without its channel of time.Time: that type in the binary
-// keeps time.Time's String method, and with it all of time's formatting (about 80 KB of wasm).
-func after(d time.Duration) (<-chan struct{}, *time.Timer) {
-	c := make(chan struct{})
-	return c, time.AfterFunc(d, func() { close(c) })
+// after starts a timer that sets the flag it returns, and kicks Run, once d has passed. (A
+// flag of its own: a timer stopped too late to keep its function from running cannot end the
+// delay after it. Not time.NewTimer: its channel of time.Time keeps time.Time's String method
+// in the binary, and with it all of time's formatting, about 80 KB of wasm.)
+func (s *Source) after(d time.Duration) (*atomic.Bool, *time.Timer) {
+	elapsed := new(atomic.Bool)
+	return elapsed, time.AfterFunc(d, func() {
+		elapsed.Store(true)
+		s.poke()
+	})
+}
+
+// poke kicks Run (see Source.kick), unless a kick is pending already.
+func (s *Source) poke() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
 }
 
 // fail implements "fail the connection" (HTML §9.2.3): readyState CLOSED, fire "error".

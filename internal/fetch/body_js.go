@@ -42,12 +42,12 @@ var (
 // outcome is how a body ended: what Stream returns once the body is read. It is guarded by the
 // body's mutex.
 type outcome struct {
-	done     chan error // the end (io.EOF) or the failure, sent once (buffered)
+	done     chan error // the end (io.EOF) or the failure, sent once; and errWaitEnded (buffered)
 	ended    bool       // done has been sent
 	panicked error      // a callback panicked (see fail): Stream panics with it
 }
 
-func newOutcome() outcome { return outcome{done: make(chan error, 1)} }
+func newOutcome() outcome { return outcome{done: make(chan error, 2)} }
 
 // endLocked records the body's end or failure, unless it has one already.
 func (o *outcome) endLocked(err error) {
@@ -66,14 +66,18 @@ func (o *outcome) failLocked(err error) {
 	o.endLocked(err)
 }
 
-// wait waits for the body's outcome, or ctx; mu guards o.
+// errWaitEnded is what the end of wait's ctx sends on done: one channel for both, rather than
+// a select of two (see cancel.Notifier).
+var errWaitEnded = errors.New("the wait's context ended")
+
+// wait waits for the body's outcome, or ctx; mu guards o. It is called once.
 func (o *outcome) wait(ctx *cancel.Scope, mu *sync.Mutex) error {
-	var err error
-	select {
-	case err = <-o.done:
-	case <-ctx.Done():
+	stop := ctx.AfterFunc(func() { o.done <- errWaitEnded })
+	err := <-o.done
+	if err == errWaitEnded {
 		return ctx.Err()
 	}
+	stop()
 	mu.Lock()
 	panicked := o.panicked
 	mu.Unlock()

@@ -7,17 +7,21 @@ import (
 	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
-// settled is the outcome of a promise: its value, or the reason it was rejected.
+// settled is the outcome of a promise: its value, or the reason it was rejected; or, with
+// ended, the end of the wait's ctx.
 type settled struct {
 	value  safejs.Value
 	reason safejs.Value
 	ok     bool
+	ended  bool
 }
 
 // Await waits for promise to settle or ctx to end, and returns its value or its rejection as an
 // *Error whose Op is op.
-func Await(ctx cancel.Signal, op string, promise safejs.Value) (safejs.Value, error) {
-	results := make(chan settled, 1)
+func Await(ctx cancel.Notifier, op string, promise safejs.Value) (safejs.Value, error) {
+	// The promise's outcome, and the end of ctx, each sent once: whichever comes first is
+	// received (see cancel.Notifier).
+	results := make(chan settled, 2)
 	onOK, err := FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		results <- settled{value: Arg0(args), ok: true}
 		return nil
@@ -41,14 +45,9 @@ func Await(ctx cancel.Signal, op string, promise safejs.Value) (safejs.Value, er
 		release()
 		return safejs.Value{}, err
 	}
-	select {
-	case r := <-results:
-		release()
-		if !r.ok {
-			return safejs.Value{}, ErrorOf(op, r.reason)
-		}
-		return r.value, nil
-	case <-ctx.Done():
+	stop := ctx.AfterFunc(func() { results <- settled{ended: true} })
+	r := <-results
+	if r.ended {
 		// The abort signal rejects the promise soon; release the callbacks only then, so
 		// that JavaScript never calls a released function.
 		go func() {
@@ -57,6 +56,12 @@ func Await(ctx cancel.Signal, op string, promise safejs.Value) (safejs.Value, er
 		}()
 		return safejs.Value{}, ctx.Err()
 	}
+	stop()
+	release()
+	if !r.ok {
+		return safejs.Value{}, ErrorOf(op, r.reason)
+	}
+	return r.value, nil
 }
 
 // Error is a JavaScript exception or rejection (a TypeError or a DOMException, say).

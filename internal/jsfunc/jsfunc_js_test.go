@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/ssewasm/eventsource/internal/cancel"
 )
 
 func promise(t *testing.T, method string, arg any) safejs.Value {
@@ -27,8 +28,9 @@ func promise(t *testing.T, method string, arg any) safejs.Value {
 
 func TestAwait(t *testing.T) {
 	before := LiveFuncs()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	timeout, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	ctx := cancel.New(timeout)
 	v, err := Await(ctx, "test", promise(t, "resolve", "yes"))
 	if s, _ := v.String(); err != nil || s != "yes" {
 		t.Errorf("a resolved promise: %v, %v; want yes", s, err)
@@ -46,8 +48,6 @@ func TestAwait(t *testing.T) {
 }
 
 func TestAwaitCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	ctor, _ := safejs.Global().Get("Promise")
 	executor, err := FuncOf(func(safejs.Value, []safejs.Value) any { return nil }, nil)
 	if err != nil {
@@ -55,8 +55,22 @@ func TestAwaitCancelled(t *testing.T) {
 	}
 	defer executor.Release()
 	never, _ := ctor.New(executor.Value())
-	if _, err := Await(ctx, "test", never); !errors.Is(err, context.Canceled) {
+
+	parent, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := Await(cancel.New(parent), "test", never); !errors.Is(err, context.Canceled) {
 		t.Errorf("Await with a cancelled context: %v, want context.Canceled", err)
+	}
+	// Cancelled while it waits, by a Scope's Cancel and by the end of a context above it.
+	scope := cancel.Root()
+	time.AfterFunc(10*time.Millisecond, func() { scope.Cancel(nil) })
+	if _, err := Await(scope, "test", never); !errors.Is(err, context.Canceled) {
+		t.Errorf("Await cancelled while it waits: %v, want context.Canceled", err)
+	}
+	timeout, stop := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer stop()
+	if _, err := Await(cancel.New(timeout), "test", never); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Await under a context that times out: %v, want context.DeadlineExceeded", err)
 	}
 }
 
