@@ -22,18 +22,49 @@ import (
 // the call that ended the fetch (close(), say).
 const collectDelay = 100 * time.Millisecond
 
-// collecting is set while a collection is scheduled.
-var collecting atomic.Bool
+// A collection holds up the page's main thread, which the Go side shares: a few ms, and the
+// first one of a page about ten times as long, as the browser compiles the collector's code then
+// (at its first call). So while a body is being read (another source's stream is live: its next
+// event would wait) the collection waits, looking again every collectDelay, until none is, or
+// until collectMaxFetches fetches have ended since the last one, or collectMaxWait has passed
+// since the first of them: the JavaScript values of those fetches (their responses, streams,
+// promises) are what it costs meanwhile.
+const collectMaxFetches = 64
 
-// collectSoon schedules a collection in collectDelay, unless one is scheduled already; a fetch
-// that ends before it starts is covered by it.
+var collectMaxWait = 10 * time.Second // a variable for the tests
+
+var (
+	collecting   atomic.Bool  // a collection is scheduled
+	collectSince time.Time    // when the first fetch it is for ended (guarded by collecting)
+	ended        atomic.Int32 // the fetches that have ended since the last collection
+	reading      atomic.Int32 // the bodies being read (Stream has started and not returned)
+)
+
+// collectSoon schedules a collection, for a fetch that has ended, unless one is scheduled
+// already; a fetch that ends before it starts is covered by it.
 func collectSoon() {
+	ended.Add(1)
 	if collecting.CompareAndSwap(false, true) {
-		time.AfterFunc(collectDelay, func() {
-			collecting.Store(false)
-			runtime.GC() // the finalizers then release the JavaScript values
-		})
+		collectSince = time.Now()
+		time.AfterFunc(collectDelay, collectWhenQuiet)
 	}
+}
+
+// collectWhenQuiet runs the scheduled collection, unless it is to wait (see collectMaxWait).
+func collectWhenQuiet() {
+	if reading.Load() > 0 && ended.Load() < collectMaxFetches && time.Since(collectSince) < collectMaxWait {
+		time.AfterFunc(collectDelay, collectWhenQuiet)
+		return
+	}
+	ended.Store(0)
+	collecting.Store(false)
+	runtime.GC() // the finalizers then release the JavaScript values
+}
+
+// streaming counts a body being read until the returned func is called.
+func streaming() (done func()) {
+	reading.Add(1)
+	return func() { reading.Add(-1) }
 }
 
 // unpin accounts for a chunk of n bytes that JavaScript handed to Go through read(). The read

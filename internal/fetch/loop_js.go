@@ -49,6 +49,7 @@ func newLoopBody(body safejs.Value, ctrl *abortController, loop, reply safejs.Va
 // Stream starts the loop, which hands each chunk to consume, and returns once the body has
 // ended (io.EOF), broken, or ctx is done.
 func (b *loopBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
+	defer streaming()() // a collection waits meanwhile (see collectWhenQuiet)
 	b.mu.Lock()
 	if b.consume != nil {
 		b.mu.Unlock()

@@ -132,6 +132,7 @@ func (b *readerBody) fail(err error) {
 // callback as it arrives, and returns once the body has ended (io.EOF), broken, or ctx is
 // done.
 func (b *readerBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
+	defer streaming()() // a collection waits meanwhile (see collectWhenQuiet)
 	for {
 		b.mu.Lock()
 		if b.consume != nil {
