@@ -102,6 +102,8 @@ func (b *bridge) open(args []safejs.Value) (any, error) {
 		transport = fetch.Started(args[5], args[6])
 	}
 	transport.ReadLoop, transport.Reply, transport.Link, transport.Request = b.loop, args[7], args[8], b.request
+	// The parser needs bytes only once they end a line; the idle timeout needs every chunk.
+	transport.HoldLines = cfg.IdleTimeout == 0
 	src := core.NewSource(cfg, transport, h)
 	b.mu.Lock()
 	b.sources[id] = &source{src: src, scope: scope}

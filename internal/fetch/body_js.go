@@ -17,7 +17,7 @@ import (
 // consumer as it arrives, in the callback that brings it (core.Body's Stream).
 func (t *Transport) newBody(body safejs.Value, ctrl *abortController) (core.Body, error) {
 	if t.ReadLoop.Type() == safejs.TypeFunction {
-		return newLoopBody(body, ctrl, t.ReadLoop, t.Reply)
+		return newLoopBody(body, ctrl, t.ReadLoop, t.Reply, t.HoldLines)
 	}
 	if t.ReadInGo != nil {
 		return t.ReadInGo(body, ctrl)

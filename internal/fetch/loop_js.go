@@ -19,6 +19,7 @@ import (
 // goes to fulfilled, a failure or the fetch's abort to rejected.
 type loopBody struct {
 	body, loop, reply safejs.Value
+	holdLines         bool // Transport.HoldLines
 	ctrl              *abortController
 	fulfilled         *jsfunc.Func
 	rejected          *jsfunc.Func
@@ -33,8 +34,8 @@ type loopBody struct {
 	released bool
 }
 
-func newLoopBody(body safejs.Value, ctrl *abortController, loop, reply safejs.Value) (*loopBody, error) {
-	b := &loopBody{body: body, loop: loop, reply: reply, ctrl: ctrl, outcome: newOutcome()}
+func newLoopBody(body safejs.Value, ctrl *abortController, loop, reply safejs.Value, holdLines bool) (*loopBody, error) {
+	b := &loopBody{body: body, loop: loop, reply: reply, holdLines: holdLines, ctrl: ctrl, outcome: newOutcome()}
 	var err error
 	if b.fulfilled, err = jsfunc.FuncOf(b.onFulfilled, b.fail); err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func (b *loopBody) Stream(ctx *cancel.Scope, consume func([]byte)) error {
 	} else {
 		b.id = wasmabi.Register(b)
 		b.running = true
-		if _, err := b.loop.Invoke(b.body, b.id, b.fulfilled.Value(), b.rejected.Value(), b.reply, b.ctrl.signal); err != nil {
+		if _, err := b.loop.Invoke(b.body, b.id, b.fulfilled.Value(), b.rejected.Value(), b.reply, b.ctrl.signal, b.holdLines); err != nil {
 			b.running = false
 			b.outcome.endLocked(err)
 		}

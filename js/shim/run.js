@@ -48,8 +48,19 @@ const start = async () => {
       request(url, method, headers, lastEventId, body, withCredentials, signal, probe) {
         return fetch(url, requestInit(method, headers, lastEventId, body, withCredentials, signal, probe));
       },
-      readLoop(body, id, fulfilled, rejected, reply, signal) {
+      // With holdLines, a small chunk without a line break (no CR or LF) stays in the Go
+      // buffer, after those before it, until a chunk with one comes (fetch.Transport.HoldLines).
+      readLoop(body, id, fulfilled, rejected, reply, signal, holdLines) {
         let at = 0; // the Go buffer, of bufferSize bytes
+        let held = 0; // the bytes at its start that Go has not had yet
+        // give hands Go the n bytes at the buffer's start; false when goroutines have work to
+        // do (fulfilled(null) wakes them).
+        const give = (n) => {
+          held = 0;
+          const r = ex.eventsource_chunk(id, n);
+          if (r > 0) reply(text(ex.eventsource_reply(), r)); // the events parsed from them
+          return r >= 0;
+        };
         const write = (chunk) => {
           // A large chunk (the browser hands over what has piled up) goes in parts, so that
           // the Go side never needs a larger buffer.
@@ -58,13 +69,13 @@ const start = async () => {
               return fulfilled({ value: chunk.subarray(off), done: false }); // Go takes it through a call
             }
             const part = chunk.length <= bufferSize ? chunk : chunk.subarray(off, off + bufferSize);
-            memory().set(part, at);
-            const r = ex.eventsource_chunk(id, part.length);
-            if (r > 0) {
-              reply(text(ex.eventsource_reply(), r)); // the events parsed from the part
-            } else if (r < 0) {
-              return fulfilled(null); // Go has goroutines to run
-            }
+            if (held + part.length > bufferSize && !give(held)) return fulfilled(null);
+            memory().set(part, at + held);
+            held += part.length;
+            // Only small chunks are looked at: for a large one, the call costs little beside
+            // the parsing.
+            if (holdLines && part.length < 1024 && part.indexOf(10) < 0 && part.indexOf(13) < 0) continue;
+            if (!give(held)) return fulfilled(null);
           }
         };
         // A call into Go that throws, or a trap of the module, is a crash: see engineDied.
@@ -75,7 +86,14 @@ const start = async () => {
             engineDied(e);
           }
         };
-        readAhead(body, write, signal).then(() => toGo(fulfilled, { done: true }),
+        // At the end of the body, Go has the bytes held first (a line that the end cuts short
+        // is the parser's to drop); after a failure they are dropped: they end no line, and
+        // the parser drops the line they are part of anyway.
+        const end = () => {
+          if (held && !give(held)) fulfilled(null);
+          fulfilled({ done: true });
+        };
+        readAhead(body, write, signal).then(() => toGo(end),
           (e) => (e instanceof WebAssembly.RuntimeError ? engineDied(e) : toGo(rejected, e)));
       },
     };

@@ -157,6 +157,23 @@
     t.eq(errors.map((x) => x.d + ' rs=' + x.rs), ['idle-timeout 200 "OK" willRetry=true retryIn=10 rs=0'], 'error events');
   });
 
+  // Every chunk that arrives restarts the idle timeout, those that end no line too: a line
+  // trickled in 24 chunks, 80 ms apart, takes about four idle timeouts to arrive.
+  scenario('options.idle-timeout-counts-every-chunk', async (t) => {
+    if (polyfillOnly(t)) return 'polyfill extension';
+    const key = t.key();
+    const body = 'data: ' + 'x'.repeat(18) + '\n\n';
+    const split = [];
+    for (let at = 1; at < 24; at++) split.push(at); // 24 chunks without a line break, then "\n\n"
+    const es = t.es(t.url({ key, body, split, gap: 80, hold: 'forever' }), { idleTimeout: 500 });
+    const errors = errorsOf(es);
+    const rec = t.record(es);
+    await rec.untilCount('message', 1, 8000);
+    t.eq(errors.map((x) => x.d), [], 'error events');
+    t.eq(rec.of('message')[0].data, 'x'.repeat(18), 'data');
+    t.eq((await t.gets(key)).length, 1, 'requests');
+  }, { timeout: 15000 });
+
   scenario('options.signal-closes', async (t) => {
     if (polyfillOnly(t)) return 'polyfill extension';
     const key = t.key();
