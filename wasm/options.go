@@ -21,6 +21,12 @@ func config(url string, withCredentials bool, opts safejs.Value) (core.Config, e
 	if opts.IsUndefined() || opts.IsNull() {
 		return cfg, nil
 	}
+	return readOptions(cfg, opts)
+}
+
+// readOptions is config's reading of opts, in a function of its own: a source without options
+// never calls it, and so never has the browser compile it (V8 compiles wasm lazily).
+func readOptions(cfg core.Config, opts safejs.Value) (core.Config, error) {
 	var err error // the first error reading opts (errors.Join would cost the wasm its code)
 	keep := func(e error) {
 		if err == nil {
