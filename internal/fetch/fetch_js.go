@@ -20,23 +20,23 @@ import (
 // the other's request builder and body reader.
 type Transport struct {
 	// ReadLoop, if it is a JavaScript function loop(body, id, fulfilled, rejected, reply,
-	// signal, holdLines), reads each response body (a ReadableStream) instead of the Go side calling
-	// read() once per chunk, until the body is done, a read fails or signal (the fetch's abort
-	// signal) aborts. It hands each chunk to Go through the module's exports (internal/wasmabi),
-	// or to fulfilled, and the end to fulfilled, a failure or the abort to rejected: it must
-	// settle after an abort even when the body does not (Node.js 20 leaves a read pending when
-	// a fetch whose body has been read to its end is aborted), since the callbacks are released
-	// then. The shim offers one.
+	// signal, holdLines), reads each response body (a ReadableStream) instead of the Go side
+	// calling read() once per chunk, until the body is done, a read fails or signal (the
+	// fetch's abort signal) aborts. It hands each chunk to Go through the module's exports
+	// (internal/wasmabi), or to fulfilled, and the end to fulfilled, a failure or the abort to
+	// rejected: it must settle after an abort even when the body does not (Node.js 20 leaves a
+	// read pending when a fetch whose body has been read to its end is aborted), since the
+	// callbacks are released then. The shim offers one.
 	ReadLoop safejs.Value
 	// Reply is the JavaScript function to which ReadLoop passes what the consumer of a chunk
 	// handed back with wasmabi.Reply.
 	Reply safejs.Value
-	// HoldLines, passed to ReadLoop after signal, lets it keep a chunk that holds no line break
-	// (no CR or LF byte) in Go's buffer without a call into Go, until a chunk with one comes,
-	// the buffer is full or the body ends: such bytes end no line, so an event stream's parser
-	// has nothing to do with them yet, and a stream written a few bytes at a time costs a call
-	// per line rather than per chunk. It must stay false where the consumer needs each chunk
-	// as it arrives (an idle timeout, which every byte that arrives restarts).
+	// HoldLines, passed to ReadLoop after signal, lets it keep a small chunk that holds no line
+	// break (no CR or LF byte) in Go's buffer without a call into Go, until a chunk with one
+	// comes, the buffer is full or the body ends: such bytes end no line, so an event stream's
+	// parser has nothing to do with them yet, and a stream written a few bytes at a time costs
+	// a call per line rather than per chunk. It must stay false where the consumer needs each
+	// chunk as it arrives (an idle timeout, which every byte that arrives restarts).
 	HoldLines bool
 	// Request, if it is a JavaScript function request(url, method, headers, lastEventId, body,
 	// withCredentials, signal, probe), makes every fetch, from the request's description, and

@@ -18,9 +18,10 @@ import (
 //
 // id is the body's number, which Go gave the loop. The loop asks for a buffer once, and copies
 // each chunk into the module's memory at its address, a large chunk in parts of at most n
-// bytes; where the body allows it (internal/fetch's Transport.HoldLines), a chunk with no line
-// break stays there without a call, and the next one is copied after it, until the buffer is
-// full or a chunk with a line break comes: eventsource_chunk then has them all. When there is none (the body is closing, or has failed), it hands the chunk to the
+// bytes; where the body allows it (internal/fetch's Transport.HoldLines), a small chunk with
+// no line break stays there without a call, and the next one is copied after it, until the
+// buffer is full or a chunk with a line break comes: eventsource_chunk then has them all. When
+// there is no buffer (the body is closing, or has failed), the loop hands the chunk to the
 // body's fulfilled callback instead, as it does with the end of the body.
 //
 // When eventsource_chunk returns a negative r, goroutines have work to do (the consumer failed,
