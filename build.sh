@@ -2,7 +2,8 @@
 # build.sh: builds what a site serves into web/:
 #   eventsource.js    the shim: the files of js/shim/, in the order of shim_files, joined inside
 #                     one function (they share its scope), without their comment lines
-#   eventsource.wasm  the Go side (wasm/), GOOS=js GOARCH=wasm, stripped, optimized by wasm-opt
+#   eventsource.wasm  the Go side (wasm/), built by scripts/go-wasm.sh: GOOS=js GOARCH=wasm,
+#                     stripped, optimized by wasm-opt
 #   wasm_exec.js      the Go toolchain's own glue, copied from the Go in use
 # The shim asks for the other two as file?v=hash (the start of their SHA-256, written into it
 # here), so that a server may serve those URLs immutable.
@@ -16,7 +17,7 @@ mkdir -p "$out"
 tmp=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/eventsource.wasm" ./wasm
+scripts/go-wasm.sh ./wasm "$tmp/eventsource.wasm"
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
 shim_files=(prelude clock load engine events options protocol request eventsource remote leader install lifecycle body run host)
 # The comments stay in the sources: the joined file drops the lines that are only a comment,
@@ -39,13 +40,6 @@ fi
 if [ "$(ls js/shim/*.js | wc -l)" -ne "${#shim_files[@]}" ]; then
   echo "build.sh: js/shim/ holds files that shim_files does not list" >&2
   exit 1
-fi
-
-# Optimize with binaryen's wasm-opt when it is installed (make test installs it).
-if command -v wasm-opt >/dev/null 2>&1; then
-  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
-    --enable-mutable-globals "$tmp/eventsource.wasm" -o "$tmp/eventsource.opt.wasm"
-  mv "$tmp/eventsource.opt.wasm" "$tmp/eventsource.wasm"
 fi
 
 # The shim asks for the wasm and wasm_exec.js by URLs with the start of their SHA-256 (load.js).

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,36 +12,19 @@ import (
 	"time"
 )
 
-// buildFloor builds cmd/bench/floor into dir as build.sh builds the polyfill's wasm: for
-// GOOS=js GOARCH=wasm, stripped, through wasm-opt -Oz when it is installed, with a brotli copy
-// when brotli is, so that it is served as the polyfill's is. It returns the size of floor.wasm.
+// buildFloor builds cmd/bench/floor into dir as build.sh builds the polyfill's wasm (with
+// scripts/go-wasm.sh), with a brotli copy when brotli is installed, so that it is served as the
+// polyfill's is. It returns the size of floor.wasm.
 func buildFloor(ctx context.Context, dir string) (int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	out := filepath.Join(dir, "floor.wasm")
-	run := func(name string, args ...string) error {
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("%s: %w\n%s", name, err, b)
-		}
-		return nil
-	}
-	if err := run("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "github.com/ssewasm/eventsource/cmd/bench/floor"); err != nil {
+	if err := goWasm(ctx, false, "github.com/ssewasm/eventsource/cmd/bench/floor", out); err != nil {
 		return 0, fmt.Errorf("building the floor: %w", err)
 	}
-	if _, err := exec.LookPath("wasm-opt"); err == nil {
-		if err := run("wasm-opt", "-Oz", "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
-			"--enable-mutable-globals", out, "-o", out+".opt"); err != nil {
-			return 0, err
-		}
-		if err := os.Rename(out+".opt", out); err != nil {
-			return 0, err
-		}
-	}
 	if _, err := exec.LookPath("brotli"); err == nil {
-		if err := run("brotli", "-q", "11", "-f", "-o", out+".br", out); err != nil {
-			return 0, err
+		if b, err := exec.CommandContext(ctx, "brotli", "-q", "11", "-f", "-o", out+".br", out).CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("brotli: %w\n%s", err, b)
 		}
 	}
 	fi, err := os.Stat(out)
@@ -48,6 +32,24 @@ func buildFloor(ctx context.Context, dir string) (int64, error) {
 		return 0, err
 	}
 	return fi.Size(), nil
+}
+
+// goWasm builds pkg into out with the module's scripts/go-wasm.sh: as shipped, or with names
+// (its name section, before wasm-opt).
+func goWasm(ctx context.Context, names bool, pkg, out string) error {
+	b, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+		return fmt.Errorf("finding the module's root: %v", err)
+	}
+	args := []string{filepath.Join(filepath.Dir(string(bytes.TrimSpace(b))), "scripts", "go-wasm.sh")}
+	if names {
+		args = append(args, "-names")
+	}
+	cmd := exec.CommandContext(ctx, "bash", append(args, pkg, out)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building %s: %w\n%s", pkg, err, b)
+	}
+	return nil
 }
 
 // floorPage is the page of the startup floor: the floor's wasm, compiled as it streams in,

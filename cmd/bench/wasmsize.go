@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -175,8 +174,8 @@ func packageOf(name string) string {
 	return name[:i]
 }
 
-// packageTable builds the polyfill's Go side (./wasm) and the startup floor without -s -w, and
-// returns their function bodies by package, side by side, largest difference first, as a
+// packageTable builds the polyfill's Go side (./wasm) and the startup floor with their names,
+// and returns their function bodies by package, side by side, largest difference first, as a
 // markdown table (wasm-opt shrinks both, by much the same share).
 func packageTable(ctx context.Context, most int) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
@@ -189,10 +188,8 @@ func packageTable(ctx context.Context, most int) (string, error) {
 	var sizes [2]map[string]int
 	for i, pkg := range []string{"github.com/ssewasm/eventsource/wasm", "github.com/ssewasm/eventsource/cmd/bench/floor"} {
 		out := filepath.Join(dir, fmt.Sprint(i, ".wasm"))
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("building %s: %w\n%s", pkg, err, b)
+		if err := goWasm(ctx, true, pkg, out); err != nil {
+			return "", err
 		}
 		data, err := os.ReadFile(out)
 		if err != nil {
