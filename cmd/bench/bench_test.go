@@ -8,12 +8,17 @@ import (
 	"maps"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/parse"
+	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
 func TestPercentile(t *testing.T) {
@@ -162,14 +167,44 @@ func TestServer(t *testing.T) {
 	}
 }
 
-// TestBuildFloor builds the startup floor as the bench does.
+// TestBuildFloor builds the startup floor as the bench does, and serves it: the cold page asks
+// for files that are not kept, the warm page for versions of them that are.
 func TestBuildFloor(t *testing.T) {
-	size, err := buildFloor(context.Background(), t.TempDir())
+	dir, dist := t.TempDir(), t.TempDir()
+	size, err := buildFloor(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if size < 1<<20 || size > 4<<20 {
 		t.Errorf("floor.wasm is %d bytes: not a Go program of safejs", size)
+	}
+	if err := os.WriteFile(filepath.Join(dist, "wasm_exec.js"), []byte("// glue\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := floorHandler(dir, dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (*http.Response, string) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		return w.Result(), w.Body.String()
+	}
+	urlRe := regexp.MustCompile(`fetch\("(/floor/floor\.wasm[^"]*)"\)[\s\S]*<script src="(/[a-z]+/wasm_exec\.js[^"]*)">`)
+	for _, c := range []struct{ page, exec, cache string }{
+		{"/floor/page", "/dist/wasm_exec.js", "no-store"},
+		{"/floor/page?mode=warm", "/cached/wasm_exec.js?v=" + webfiles.Version([]byte("// glue\n")), webfiles.Immutable},
+	} {
+		_, page := get(c.page)
+		m := urlRe.FindStringSubmatch(page)
+		if m == nil || m[2] != c.exec {
+			t.Errorf("%s: loads %q, want wasm_exec.js from %s", c.page, m, c.exec)
+			continue
+		}
+		res, body := get(m[1])
+		if res.StatusCode != 200 || len(body) < 1<<20 || res.Header.Get("Cache-Control") != c.cache {
+			t.Errorf("%s: its %s: %d, %d bytes, Cache-Control %q, want 200, the wasm, %q", c.page, m[1], res.StatusCode, len(body), res.Header.Get("Cache-Control"), c.cache)
+		}
 	}
 }
 

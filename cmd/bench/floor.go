@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
 // buildFloor builds cmd/bench/floor into dir as build.sh builds the polyfill's wasm (with
@@ -52,15 +55,54 @@ func goWasm(ctx context.Context, names bool, pkg, out string) error {
 	return nil
 }
 
-// floorPage is the page of the startup floor: the floor's wasm, compiled as it streams in,
-// and wasm_exec.js (the polyfill's copy) load in parallel, the fastest way; once the Go program
-// runs, the browser's own EventSource gets its first message. bench.startup resolves as the
-// startup page's does (see harness.js).
-const floorPage = `<!doctype html><html><head><meta charset="utf-8"><title>cmd/bench floor</title>
+// floorHandler serves the startup floor built into dir, at /floor/: its page, page (cold: every
+// file no-store) or page?mode=warm (its files as the polyfill's are from /cached/ for the warm
+// startup: the wasm and wasm_exec.js asked for by version, immutable), and its wasm. The page's
+// wasm_exec.js is the polyfill's, from dist.
+func floorHandler(dir, dist string) (http.Handler, error) {
+	version := func(path string) (string, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("the floor's page: %w", err)
+		}
+		return webfiles.Version(data), nil
+	}
+	wasmV, err := version(filepath.Join(dir, "floor.wasm"))
+	if err != nil {
+		return nil, err
+	}
+	execV, err := version(filepath.Join(dist, "wasm_exec.js"))
+	if err != nil {
+		return nil, err
+	}
+	cold := floorPage("/floor/floor.wasm", "/dist/wasm_exec.js")
+	warm := floorPage("/floor/floor.wasm?v="+wasmV, "/cached/wasm_exec.js?v="+execV)
+	files := webfiles.Handler(dir, "no-store", true)
+	return http.StripPrefix("/floor/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "page" {
+			files.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if r.FormValue("mode") == "warm" {
+			w.Write([]byte(warm))
+		} else {
+			w.Write([]byte(cold))
+		}
+	})), nil
+}
+
+// floorPage returns the page of the startup floor: the floor's wasm, compiled as it streams in,
+// and wasm_exec.js load in parallel, the fastest way; once the Go program runs, the browser's
+// own EventSource gets its first message. bench.startup resolves as the startup page's does
+// (see harness.js).
+func floorPage(wasmURL, execURL string) string {
+	return `<!doctype html><html><head><meta charset="utf-8"><title>cmd/bench floor</title>
 <script>
-const compiled = WebAssembly.compileStreaming(fetch("/floor/floor.wasm"));
+const compiled = WebAssembly.compileStreaming(fetch("` + wasmURL + `"));
 </script>
-<script src="/dist/wasm_exec.js"></script>
+<script src="` + execURL + `"></script>
 <script>
 globalThis.bench = { startup: (async () => {
   try {
@@ -79,3 +121,4 @@ globalThis.bench = { startup: (async () => {
 })() };
 </script></head><body></body></html>
 `
+}

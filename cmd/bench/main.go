@@ -39,7 +39,6 @@ import (
 	"time"
 
 	"github.com/ssewasm/eventsource/internal/browser"
-	"github.com/ssewasm/eventsource/internal/webfiles"
 )
 
 // params sizes the workloads.
@@ -93,6 +92,8 @@ type report struct {
 	Params   params     `json:"params"`
 	Results  *results   `json:"results"`
 	Sizes    []fileSize `json:"sizes,omitempty"`
+	// FloorSize is that of the startup floor's wasm, built as the polyfill's is.
+	FloorSize *fileSize `json:"floorSize,omitempty"`
 }
 
 func main() {
@@ -174,16 +175,37 @@ func run() error {
 		}
 	}
 	rep := report{Dist: *dist, Started: time.Now(), Params: p, Results: &results{}}
-	if onlyRe.MatchString("sizes") {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	// The startup floor (floor.go), for the startup rows and beside the sizes.
+	sizes := onlyRe.MatchString("sizes")
+	floor := ""
+	if sizes || slices.ContainsFunc(ws, func(w *workload) bool { return strings.HasPrefix(w.name, "startup") && w.name != "startup-2nd-tab" }) {
+		dir, err := os.MkdirTemp("", "bench-floor")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if size, err := buildFloor(ctx, dir); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: no startup floor: %v\n", err)
+		} else {
+			floor = dir
+			fmt.Fprintf(os.Stderr, "bench: startup floor (cmd/bench/floor): %d bytes of wasm\n", size)
+		}
+	}
+	if sizes {
 		if rep.Sizes, err = distSizes(*dist); err != nil {
 			return err
 		}
+		if floor != "" {
+			if rep.FloorSize, err = sizeOf(filepath.Join(floor, "floor.wasm")); err != nil {
+				return err
+			}
+		}
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	if len(ws) > 0 {
-		if rep.Chromium, err = runWorkloads(ctx, *chromium, *dist, p, ws, rep.Results, streams); err != nil {
+		if rep.Chromium, err = runWorkloads(ctx, *chromium, *dist, floor, p, ws, rep.Results, streams); err != nil {
 			return err
 		}
 	}
@@ -197,6 +219,9 @@ func run() error {
 	fmt.Print(rep.Results.table())
 	if rep.Sizes != nil {
 		fmt.Printf("\nSizes of %s (bytes)\n\n%s", *dist, sizesTable(rep.Sizes))
+		if f := rep.FloorSize; f != nil {
+			fmt.Printf("\nThe startup floor (cmd/bench/floor), built alike: floor.wasm %d raw, %d gzip, %d brotli\n", f.Raw, f.Gzip, f.Brotli)
+		}
 	}
 	if *jsonFile != "" {
 		data, err := json.MarshalIndent(rep, "", "  ")
@@ -214,9 +239,9 @@ func run() error {
 	return ctx.Err()
 }
 
-// runWorkloads starts the server and Chromium, and runs the workloads into res. It returns
-// Chromium's version.
-func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workload, res *results, streams map[string]*stream) (string, error) {
+// runWorkloads starts the server and Chromium, and runs the workloads into res, with the
+// startup floor built into the directory floor, if not "". It returns Chromium's version.
+func runWorkloads(ctx context.Context, bin, dist, floor string, p params, ws []*workload, res *results, streams map[string]*stream) (string, error) {
 	srv, err := newServer(dist, streams, p.Timeout*4/5)
 	if err != nil {
 		return "", err
@@ -234,21 +259,15 @@ func runWorkloads(ctx context.Context, bin, dist string, p params, ws []*workloa
 	}
 	defer stopBrowser()
 	b := &bench{p: p, srv: srv, browser: bctx}
-	if slices.ContainsFunc(ws, func(w *workload) bool { return w.name == "startup" }) {
-		dir, err := os.MkdirTemp("", "bench-floor")
+	if floor != "" {
+		h, err := floorHandler(floor, dist)
 		if err != nil {
 			return version, err
 		}
-		defer os.RemoveAll(dir)
-		if size, err := buildFloor(ctx, dir); err != nil {
-			fmt.Fprintf(os.Stderr, "bench: no startup floor: %v\n", err)
-		} else {
-			srv.mu.Lock()
-			srv.floor = webfiles.Handler(dir, "no-store", false)
-			srv.mu.Unlock()
-			b.floor = true
-			fmt.Fprintf(os.Stderr, "bench: startup floor (cmd/bench/floor): %d bytes of wasm\n", size)
-		}
+		srv.mu.Lock()
+		srv.floor = h
+		srv.mu.Unlock()
+		b.floor = true
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s, serving %s on %s, %d reps\n", version, dist, srv.url, p.Reps)
 

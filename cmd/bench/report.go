@@ -200,31 +200,40 @@ type fileSize struct {
 	Brotli int64  `json:"brotli"` // -1: no .br file
 }
 
-// distSizes returns the sizes of the polyfill's files in dist. The compressed sizes are those
-// of the .gz and .br files next to them; without a .gz file, gzip -9 is computed.
+// distSizes returns the sizes of the polyfill's files in dist.
 func distSizes(dist string) ([]fileSize, error) {
 	var sizes []fileSize
 	for _, name := range []string{"eventsource.wasm", "eventsource.js", "wasm_exec.js"} {
-		data, err := os.ReadFile(filepath.Join(dist, name))
+		s, err := sizeOf(filepath.Join(dist, name))
 		if err != nil {
-			return nil, fmt.Errorf("sizes: %w", err)
+			return nil, err
 		}
-		s := fileSize{Name: name, Raw: int64(len(data)), Gzip: -1, Brotli: -1}
-		if fi, err := os.Stat(filepath.Join(dist, name+".gz")); err == nil {
-			s.Gzip = fi.Size()
-		} else {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			zw.Write(data)
-			zw.Close()
-			s.Gzip = int64(buf.Len())
-		}
-		if fi, err := os.Stat(filepath.Join(dist, name+".br")); err == nil {
-			s.Brotli = fi.Size()
-		}
-		sizes = append(sizes, s)
+		sizes = append(sizes, *s)
 	}
 	return sizes, nil
+}
+
+// sizeOf returns the size of the file at path, raw and compressed. The compressed sizes are
+// those of the .gz and .br files next to it; without a .gz file, gzip -9 is computed.
+func sizeOf(path string) (*fileSize, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sizes: %w", err)
+	}
+	s := &fileSize{Name: filepath.Base(path), Raw: int64(len(data)), Gzip: -1, Brotli: -1}
+	if fi, err := os.Stat(path + ".gz"); err == nil {
+		s.Gzip = fi.Size()
+	} else {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(data)
+		zw.Close()
+		s.Gzip = int64(buf.Len())
+	}
+	if fi, err := os.Stat(path + ".br"); err == nil {
+		s.Brotli = fi.Size()
+	}
+	return s, nil
 }
 
 // sizesTable returns the sizes as a markdown table, in bytes, with their total.

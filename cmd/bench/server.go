@@ -37,10 +37,10 @@ type server struct {
 
 	soak soakState // what /soak/once and /soak/drop saw (see soak.go)
 
-	floor http.Handler // the startup floor's files (floor.go), once built
+	floor http.Handler // the startup floor's page and files at /floor/ (floorHandler), once built
 }
 
-// serveFloor serves the startup floor's files, or 404 while there are none.
+// serveFloor serves the startup floor's page and files, or 404 while there are none.
 func (s *server) serveFloor(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	h := s.floor
@@ -61,12 +61,7 @@ func newServer(dist string, streams map[string]*stream, timeout time.Duration) (
 	s := &server{url: "http://" + ln.Addr().String(), streams: streams, timeout: timeout, sent: map[string]tally{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /page", s.page)
-	mux.HandleFunc("GET /floor", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write([]byte(floorPage))
-	})
-	mux.Handle("GET /floor/", http.StripPrefix("/floor/", http.HandlerFunc(s.serveFloor)))
+	mux.HandleFunc("GET /floor/", s.serveFloor)
 	mux.Handle("GET /dist/", http.StripPrefix("/dist/", webfiles.Handler(dist, "no-store", false)))
 	// The same files served as the README's "Serving it" says (the shim no-cache, with
 	// Last-Modified: a return visit revalidates it, a 304; the wasm and wasm_exec.js, asked for

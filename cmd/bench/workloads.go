@@ -221,7 +221,7 @@ func startup(ctx context.Context, b *bench, w *workload, impl string) ([]measure
 	if impl == "polyfill" && b.floor {
 		// The floor, in the same tab: the smallest safejs program, then the browser's own
 		// EventSource (floor.go).
-		if err := chromedp.Do(ctx, chromedp.Navigate(b.srv.url+"/floor")); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(b.srv.url+"/floor/page")); err != nil {
 			return nil, fmt.Errorf("loading the floor: %w", err)
 		}
 		f, err := startupResult(ctx)
@@ -265,46 +265,64 @@ func startupSecondTab(ctx context.Context, b *bench, w *workload, impl string) (
 // same tab, when the files come from the HTTP cache (the shim after a 304) and, once V8 has
 // cached the wasm's compiled code (it does so for a streaming compile of a cached response, a
 // while after the code was last optimized), the module from V8's code cache.
+//
+// For the polyfill it also measures the floor's return visit the same way (its files served as
+// the polyfill's are for this row: floorHandler).
 func startupWarm(ctx context.Context, b *bench, w *workload, impl string) ([]measure, error) {
-	if err := b.open(ctx, impl, "warm"); err != nil {
-		return nil, err
-	}
-	if _, err := startupResult(ctx); err != nil {
-		return nil, fmt.Errorf("first visit: %w", err)
-	}
-	select {
-	case <-time.After(3 * time.Second):
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if err := b.open(ctx, impl, "warm"); err != nil {
-		return nil, err
-	}
-	r, err := startupResult(ctx)
+	r, err := returnVisit(ctx, func() error { return b.open(ctx, impl, "warm") })
 	if err != nil {
-		return nil, fmt.Errorf("return visit: %w", err)
+		return nil, err
 	}
 	ms := []measure{{"warm nav→1st message ms", r.T}}
 	if impl == "polyfill" && r.WasmEnd >= 0 {
 		ms = append(ms, measure{"warm nav→wasm received ms", r.WasmEnd})
 	}
+	if impl == "polyfill" && b.floor {
+		f, err := returnVisit(ctx, func() error { return chromedp.Do(ctx, chromedp.Navigate(b.srv.url+"/floor/page?mode=warm")) })
+		if err != nil {
+			return nil, fmt.Errorf("floor: %w", err)
+		}
+		ms = append(ms, measure{"floor: warm nav→1st message ms", f.T}, measure{"floor: warm nav→wasm received ms", f.WasmEnd}, measure{"warm polyfill - floor ms", r.T - f.T})
+	}
 	return ms, nil
 }
 
-// startupResult is what a startup page's bench.startup resolves with: when its first message
+// returnVisit loads a startup page with open, waits 3 s, loads it again, and returns the second
+// visit's startupResult.
+func returnVisit(ctx context.Context, open func() error) (startupTimes, error) {
+	if err := open(); err != nil {
+		return startupTimes{}, err
+	}
+	if _, err := startupResult(ctx); err != nil {
+		return startupTimes{}, fmt.Errorf("first visit: %w", err)
+	}
+	select {
+	case <-time.After(3 * time.Second):
+	case <-ctx.Done():
+		return startupTimes{}, ctx.Err()
+	}
+	if err := open(); err != nil {
+		return startupTimes{}, err
+	}
+	r, err := startupResult(ctx)
+	if err != nil {
+		return startupTimes{}, fmt.Errorf("return visit: %w", err)
+	}
+	return r, nil
+}
+
+// startupTimes is what a startup page's bench.startup resolves with: when its first message
 // came, and its wasm (-1 without it), in ms since navigation start.
-func startupResult(ctx context.Context) (struct {
+type startupTimes struct {
 	T       float64 `json:"t"`
 	WasmEnd float64 `json:"wasmEnd"`
 	Data    string  `json:"data"`
 	Error   string  `json:"error"`
-}, error) {
-	r, err := eval[struct {
-		T       float64 `json:"t"`
-		WasmEnd float64 `json:"wasmEnd"`
-		Data    string  `json:"data"`
-		Error   string  `json:"error"`
-	}](ctx, "bench.startup")
+}
+
+// startupResult waits for the open startup page's startupTimes.
+func startupResult(ctx context.Context) (startupTimes, error) {
+	r, err := eval[startupTimes](ctx, "bench.startup")
 	switch {
 	case err != nil:
 		return r, err
