@@ -24,9 +24,14 @@ pkg=$1 out=$2
 # compresses well; an inlined body it cannot. Measured with Go 1.26 and wasm-opt -Oz, in brotli:
 # the polyfill's wasm 659.7 KB -> 623.6, the safejs floor 577.1 -> 545.4 (the raw files grow by
 # 5-6%). The packages an event's bytes go through (ours, safejs, syscall/js, bytes, strings,
-# unicode/utf8) keep it: without it in those, internal/parse's benchmark took 1.35x the time.
+# unicode/utf8) keep it: with no inlining in every standard package, internal/parse's
+# benchmark took 1.35x the time under Node.js; with none in the runtime alone, the same time.
 # With these, CPU per event moved by less than the noise (Node.js 20, 100k events of 64 B,
-# 8 runs: a median of 211 ms against 233; in 7-byte reads 381 against 359). The brotli size
+# 8 runs: a median of 211 ms against 233; in 7-byte reads 381 against 359). In headless
+# Chromium (../shared/bench, 4 runs of 5-9 reps each, main-thread CPU of runs that include Go's
+# start) the medians of the runs moved from 71.8 to 79.5 ms for 10k events of 1 KiB and from
+# 71.4 to 76.4 for one event of 8 MB, within the runs' spread (62-82 and 71-87); startup, 170
+# and 170 ms. That may be a few ms of Go's start, against 36 KB less to download. The brotli size
 # moves by up to 3 KB with the layout of the data, which even the length of the build's
 # settings that Go writes into the file shifts (this order of the list: 623.6 KB; syscall
 # first: 626.3).
