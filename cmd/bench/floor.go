@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -41,10 +42,14 @@ func buildFloor(ctx context.Context, dir string) (int64, error) {
 // (its name section, before wasm-opt).
 func goWasm(ctx context.Context, names bool, pkg, out string) error {
 	b, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil || len(bytes.TrimSpace(b)) == 0 {
-		return fmt.Errorf("finding the module's root: %v", err)
+	if err != nil {
+		return fmt.Errorf("finding the module's root: go env GOMOD: %w", err)
 	}
-	args := []string{filepath.Join(filepath.Dir(string(bytes.TrimSpace(b))), "scripts", "go-wasm.sh")}
+	gomod := string(bytes.TrimSpace(b))
+	if gomod == "" || gomod == os.DevNull {
+		return errors.New("finding the module's root: not in a module (run bench from the repository)")
+	}
+	args := []string{filepath.Join(filepath.Dir(gomod), "scripts", "go-wasm.sh")}
 	if names {
 		args = append(args, "-names")
 	}
