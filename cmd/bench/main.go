@@ -181,7 +181,7 @@ func run() error {
 	// The startup floor (floor.go), for the startup rows and beside the sizes.
 	sizes := onlyRe.MatchString("sizes")
 	floor := ""
-	if sizes || slices.ContainsFunc(ws, func(w *workload) bool { return strings.HasPrefix(w.name, "startup") && w.name != "startup-2nd-tab" }) {
+	if sizes || slices.ContainsFunc(ws, func(w *workload) bool { return w.name == "startup" || w.name == "startup-warm" }) {
 		dir, err := os.MkdirTemp("", "bench-floor")
 		if err != nil {
 			return err

@@ -164,7 +164,7 @@
     const key = t.key();
     const body = 'data: ' + 'x'.repeat(18) + '\n\n';
     const split = [];
-    for (let at = 1; at < 24; at++) split.push(at); // 24 chunks without a line break, then "\n\n"
+    for (let at = 1; at < 24; at++) split.push(at); // 23 one-byte chunks, then "x\n\n"
     const es = t.es(t.url({ key, body, split, gap: 80, hold: 'forever' }), { idleTimeout: 500 });
     const errors = errorsOf(es);
     const rec = t.record(es);
